@@ -1,0 +1,1 @@
+"""KOLOps: KOL / KOC management for the marketing team of a company group."""

@@ -1,0 +1,71 @@
+"""Writes of the accounts app: organizations, memberships, tokens."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import OrganizationKind, Role
+from .models import ApiToken, Membership, Organization
+
+User = get_user_model()
+
+
+@transaction.atomic
+def organization_create(*, name: str, kind: str, parent: Organization | None = None) -> Organization:
+    """Create an organization. A group has no parent; subsidiaries and brands need one.
+
+    The new node's `group` is its root, so scoping needs no tree walk.
+    """
+    if kind == OrganizationKind.GROUP:
+        if parent is not None:
+            raise ValueError("A group is the root of its tree and has no parent.")
+        org = Organization.objects.create(name=name, kind=kind)
+        org.group = org
+        org.save(update_fields=["group"])
+        return org
+    if parent is None:
+        raise ValueError("A subsidiary or brand belongs to a parent organization.")
+    return Organization.objects.create(name=name, kind=kind, parent=parent, group=parent.group)
+
+
+@transaction.atomic
+def membership_grant(*, user, organization: Organization, role: str) -> Membership:
+    """Give `user` `role` in `organization` (replacing a role they had there)."""
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}")
+    membership, _created = Membership.objects.update_or_create(
+        user=user, organization=organization, defaults={"role": role}
+    )
+    user.__dict__.pop("_kolops_group_cache", None)
+    return membership
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """Create an API token for `user`; returns the record and the key, shown only once."""
+    key = "kol_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:12], key_hash=ApiToken.hash_key(key))
+    return token, key
+
+
+def api_token_authenticate(key: str):
+    """The active user owning the live token `key`, or None. Records the time of use."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> None:
+    """Revoke `token`; it stops working at once and stays listed for the record."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,80 @@
+"""Roles, what each role may do, and the one place that scopes queries to a user.
+
+Every query a user can reach goes through `QuerySet.for_user(user, action)`: it keeps the rows
+of the organization groups in which the user holds a role that grants `<app>.<action>`.
+A group's data is invisible to every other group.
+"""
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a member does in an organization."""
+
+    ADMIN = "admin", _("Administrator")
+    MANAGER = "manager", _("Manager (approves)")
+    SPECIALIST = "specialist", _("KOL specialist")
+    REVIEWER = "reviewer", _("Content reviewer")
+    FINANCE = "finance", _("Finance")
+    VIEWER = "viewer", _("Viewer")
+
+
+_ALL = frozenset(Role.values)
+_EDITORS = frozenset({Role.ADMIN, Role.MANAGER, Role.SPECIALIST})
+
+# permission → roles that hold it. Permissions are "<area>.<action>".
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "kols.view": _ALL,
+    "kols.change": _EDITORS,
+    "kols.import": _EDITORS,
+    "kols.export": _ALL - {Role.VIEWER},
+    "accounts.view": _ALL,
+    "accounts.manage": frozenset({Role.ADMIN}),
+}
+
+
+def roles_with(permission: str) -> frozenset[str]:
+    """The roles that hold `permission`; unknown permissions are held by nobody."""
+    return PERMISSIONS.get(permission, frozenset())
+
+
+def group_ids_for(user, permission: str) -> set[int]:
+    """Ids of the organization groups in which `user` holds `permission` (cached per user)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    cache = user.__dict__.setdefault("_kolops_group_cache", {})
+    if permission not in cache:
+        from kolops.accounts.models import Membership
+
+        cache[permission] = set(
+            Membership.objects.filter(user=user, role__in=roles_with(permission)).values_list(
+                "organization__group_id", flat=True
+            )
+        )
+    return cache[permission]
+
+
+def has_permission(user, permission: str, group_id: int | None = None) -> bool:
+    """Whether `user` holds `permission` anywhere, or in the group `group_id` when given."""
+    groups = group_ids_for(user, permission)
+    return bool(groups) if group_id is None else group_id in groups
+
+
+class OrgScopedQuerySet(models.QuerySet):
+    """A QuerySet whose model names the path to its organization group and its permission area.
+
+    Models set `org_group_field` (e.g. "group" or "kol__group") and `permission_area`
+    (e.g. "kols") as class attributes.
+    """
+
+    def for_user(self, user, action: str = "view") -> "OrgScopedQuerySet":
+        """Rows `user` may `action` ("view", "change", …): scoped by group and role."""
+        model = self.model
+        permission = f"{model.permission_area}.{action}"
+        groups: Iterable[int] = group_ids_for(user, permission)
+        if not groups:
+            return self.none()
+        return self.filter(**{f"{model.org_group_field}__in": sorted(groups)})

@@ -1,0 +1,194 @@
+"""Reads of the KOL database: the channel search every list, the API and the CLI use."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kolops.core.money import Currency, fx_rate
+from kolops.core.pagination import Page, count_capped, keyset_page
+from kolops.core.regions import REGIONS
+from kolops.core.text import fold
+
+from .choices import AGE_FIELDS
+from .models import AudienceRegionShare, Category, Channel, ContactLog, Kol, RateCard, SavedSearch
+from .query import DEFAULT_SORT, SORTS, ChannelQuery
+
+
+def current_rates(on: date | None = None) -> QuerySet:
+    """Rate-card prices valid on `on` (today by default)."""
+    on = on or timezone.localdate()
+    return RateCard.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+    )
+
+
+def _price_condition(query: ChannelQuery) -> Q:
+    """Rates whose price, converted into the query's currency, lies in the asked range.
+
+    The range is converted into each stored currency instead, so the price index serves it.
+    """
+    target_rate = fx_rate(query.price_currency)
+    either = Q()
+    for currency in Currency.values:
+        factor = target_rate / fx_rate(currency)
+        cond = Q(currency=currency)
+        if query.min_price is not None:
+            cond &= Q(price__gte=Decimal(query.min_price) * factor)
+        if query.max_price is not None:
+            cond &= Q(price__lte=Decimal(query.max_price) * factor)
+        either |= cond
+    return either
+
+
+def _category_mask(slugs: list[str]) -> int:
+    mask = 0
+    for bit in Category.objects.filter(slug__in=slugs).values_list("bit", flat=True):
+        mask |= 1 << bit
+    return mask
+
+
+def channel_search(*, user, query: ChannelQuery) -> QuerySet:
+    """Channels `user` may see that match `query`, unordered (see `channel_page`)."""
+    qs = Channel.objects.for_user(user)
+    if not query.include_archived:
+        qs = qs.filter(is_archived=False)
+    for word in fold(query.q).split():
+        qs = qs.filter(search_text__contains=word)
+    if query.platforms:
+        qs = qs.filter(platform__in=query.platforms)
+    if query.tiers:
+        qs = qs.filter(tier__in=query.tiers)
+    if query.kol_types:
+        qs = qs.filter(kol_type__in=query.kol_types)
+    if query.statuses:
+        qs = qs.filter(kol_status__in=query.statuses)
+    if query.regions:
+        region_q = Q()
+        for code in query.regions:
+            region_q |= Q(home_region=code) | Q(home_region__startswith=f"{code}-")
+        qs = qs.filter(region_q)
+    if query.categories:
+        mask = _category_mask(query.categories)
+        qs = qs.annotate(category_hit=F("category_mask").bitand(mask)).filter(category_hit__gt=0)
+    if query.tags:
+        tag_keys = [fold(t) for t in query.tags]
+        qs = qs.filter(
+            Exists(Kol.tags.through.objects.filter(kol_id=OuterRef("kol_id"), tag__key__in=tag_keys))
+        )
+    if query.min_followers is not None:
+        qs = qs.filter(followers__gte=query.min_followers)
+    if query.max_followers is not None:
+        qs = qs.filter(followers__lte=query.max_followers)
+    if query.min_er is not None:
+        qs = qs.filter(engagement_rate__gte=query.min_er)
+    if query.max_er is not None:
+        qs = qs.filter(engagement_rate__lte=query.max_er)
+    if query.verified is not None:
+        qs = qs.filter(verified=query.verified)
+    if query.min_price is not None or query.max_price is not None:
+        rates = current_rates().filter(channel_id=OuterRef("pk")).filter(_price_condition(query))
+        if query.price_deliverable:
+            rates = rates.filter(deliverable_type=query.price_deliverable)
+        qs = qs.filter(Exists(rates))
+    if query.age_buckets and query.min_age_share is not None:
+        fields = [AGE_FIELDS[b] for b in query.age_buckets if b in AGE_FIELDS]
+        if len(fields) == 1:
+            qs = qs.filter(**{f"{fields[0]}__gte": query.min_age_share})
+        elif fields:
+            total = sum((F(f) for f in fields[1:]), F(fields[0]))
+            qs = qs.alias(age_share=total).filter(age_share__gte=query.min_age_share)
+    if query.min_female is not None:
+        qs = qs.filter(aud_female__gte=query.min_female)
+    if query.min_male is not None:
+        qs = qs.filter(aud_male__gte=query.min_male)
+    if query.audience_region and query.min_region_share is not None:
+        qs = qs.filter(
+            Exists(
+                AudienceRegionShare.objects.filter(
+                    channel_id=OuterRef("pk"),
+                    region=query.audience_region,
+                    share__gte=query.min_region_share,
+                )
+            )
+        )
+    return qs
+
+
+def channel_page(*, user, query: ChannelQuery, cursor: str | None = None, size: int = 50) -> Page:
+    """One keyset page of `channel_search`, in the query's sort order."""
+    field, descending = SORTS.get(query.sort, SORTS[DEFAULT_SORT])
+    return keyset_page(
+        channel_search(user=user, query=query),
+        field=field,
+        descending=descending,
+        cursor=cursor,
+        size=size,
+    )
+
+
+def channel_count(*, user, query: ChannelQuery, cap: int) -> tuple[int, bool]:
+    """How many channels match, counted up to `cap`."""
+    return count_capped(channel_search(user=user, query=query), cap)
+
+
+def kol_detail(*, user, pk: int) -> Kol:
+    """A KOL with everything its page shows, in a fixed number of queries."""
+    return (
+        Kol.objects.for_user(user)
+        .select_related("group", "created_by")
+        .prefetch_related(
+            "categories",
+            "tags",
+            Prefetch(
+                "channels",
+                queryset=Channel.objects.order_by("-followers").prefetch_related(
+                    "region_shares",
+                    Prefetch("rates", queryset=RateCard.objects.order_by("deliverable_type", "price")),
+                    "snapshots",
+                ),
+            ),
+            Prefetch("contacts_log", queryset=ContactLog.objects.select_related("by")),
+        )
+        .get(pk=pk)
+    )
+
+
+def region_name(code: str) -> str:
+    """A region's name in the active language, or its code when unknown."""
+    region = REGIONS.get(code)
+    return region.name() if region else code
+
+
+def saved_searches_for(user) -> QuerySet:
+    """The saved searches `user` owns, in groups they can still see."""
+    return SavedSearch.objects.for_user(user).filter(user=user)
+
+
+def categories_all() -> list[Category]:
+    """Every content category, in mask order."""
+    return list(Category.objects.all())
+
+
+def kol_chart_data(kol: Kol) -> dict:
+    """Plain data for the KOL page's charts: follower growth and audience per channel.
+
+    Reads only what `kol_detail` prefetched, so it adds no query.
+    """
+    from .choices import AGE_BUCKETS
+
+    channels = []
+    for channel in kol.channels.all():
+        channels.append(
+            {
+                "id": channel.pk,
+                "name": f"{channel.get_platform_display()} @{channel.handle}",
+                "growth": [[s.taken_on.isoformat(), s.followers] for s in channel.snapshots.all()],
+                "ages": [[label, float(getattr(channel, f"aud_age_{b}") or 0)] for b, label in AGE_BUCKETS],
+                "gender": {"female": float(channel.aud_female or 0), "male": float(channel.aud_male or 0)},
+                "regions": [[region_name(r.region), float(r.share)] for r in channel.region_shares.all()],
+            }
+        )
+    return {"channels": channels}

@@ -1,0 +1,368 @@
+"""Writes of the KOL database. Views, the API, the CLI and imports all call these.
+
+Every write that changes a KOL's searchable attributes re-copies them onto its channels
+(`channels_sync_from_kol`), so search can read the channel row alone.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kolops.accounts.models import Organization
+from kolops.core.permissions import has_permission
+from kolops.core.text import fold, normalize_handle
+from kolops.core.tiers import tier_for
+
+from .choices import AGE_FIELDS, KolStatus
+from .models import (
+    AudienceRegionShare,
+    Category,
+    Channel,
+    ContactLog,
+    FollowerSnapshot,
+    Kol,
+    RateCard,
+    SavedSearch,
+    Tag,
+)
+
+KOL_FIELDS = (
+    "display_name",
+    "real_name",
+    "kol_type",
+    "home_region",
+    "languages",
+    "agency",
+    "manager_name",
+    "contacts",
+    "notes",
+    "status",
+    "blacklist_reason",
+    "risk_flags",
+)
+CHANNEL_FIELDS = (
+    "platform",
+    "handle",
+    "url",
+    "followers",
+    "avg_views",
+    "engagement_rate",
+    "er_basis",
+    "verified",
+    "stats_updated_at",
+)
+
+
+def require(user, permission: str, group: Organization) -> None:
+    """Raise PermissionDenied unless `user` holds `permission` in `group`."""
+    if not has_permission(user, permission, group.pk):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def category_mask(categories: Iterable[Category]) -> int:
+    """The bit mask of a set of categories."""
+    mask = 0
+    for category in categories:
+        mask |= 1 << category.bit
+    return mask
+
+
+def kol_search_text(kol: Kol, handles: Iterable[str] = ()) -> str:
+    """The folded text a search matches: names, handles, notes and tags."""
+    parts = [kol.display_name, kol.real_name, kol.notes, *handles]
+    return fold(" ".join(p for p in parts if p))
+
+
+def channels_sync_from_kol(kol: Kol) -> None:
+    """Copy `kol`'s searchable attributes onto every one of its channels."""
+    channels = list(kol.channels.all())
+    handles = [c.handle for c in channels]
+    tags = [t.name for t in kol.tags.all()] if kol.pk else []
+    text = kol_search_text(kol, [*handles, *tags])
+    kol.channels.update(
+        kol_name=kol.display_name,
+        kol_type=kol.kol_type,
+        kol_status=kol.status,
+        home_region=kol.home_region,
+        category_mask=category_mask(kol.categories.all()),
+        search_text=text,
+        is_archived=kol.archived_at is not None,
+    )
+
+
+def validate_kol(kol: Kol) -> None:
+    """Model validation plus the rules a form cannot express alone."""
+    if kol.status == KolStatus.BLACKLISTED and not kol.blacklist_reason.strip():
+        raise ValidationError({"blacklist_reason": _("Give the reason for blacklisting.")})
+    kol.full_clean(exclude=["group", "created_by"])
+
+
+def tags_resolve(*, group: Organization, names: Iterable[str]) -> list[Tag]:
+    """The group's tags with these names, created when missing (matched by folded name)."""
+    result = []
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        tag, _created = Tag.objects.get_or_create(
+            group=group, key=fold(name)[:60], defaults={"name": name[:60]}
+        )
+        result.append(tag)
+    return result
+
+
+@transaction.atomic
+def kol_create(
+    *,
+    by,
+    group: Organization,
+    data: dict,
+    categories: Iterable[Category] = (),
+    tags: Iterable[str] = (),
+) -> Kol:
+    """Create a KOL in `group` from `data` (fields of KOL_FIELDS)."""
+    require(by, "kols.change", group)
+    kol = Kol(group=group, created_by=by if by and by.is_authenticated else None)
+    for field in KOL_FIELDS:
+        if field in data:
+            setattr(kol, field, data[field])
+    validate_kol(kol)
+    kol.save()
+    kol.categories.set(list(categories))
+    kol.tags.set(tags_resolve(group=group, names=tags))
+    return kol
+
+
+@transaction.atomic
+def kol_update(
+    *,
+    by,
+    kol: Kol,
+    data: dict,
+    categories: Iterable[Category] | None = None,
+    tags: Iterable[str] | None = None,
+) -> Kol:
+    """Change a KOL's attributes; its channels' search copies follow."""
+    kol = Kol.objects.select_for_update().get(pk=kol.pk)
+    require(by, "kols.change", kol.group)
+    for field in KOL_FIELDS:
+        if field in data:
+            setattr(kol, field, data[field])
+    if kol.status != KolStatus.BLACKLISTED:
+        kol.blacklist_reason = ""
+    validate_kol(kol)
+    kol.save()
+    if categories is not None:
+        kol.categories.set(list(categories))
+    if tags is not None:
+        kol.tags.set(tags_resolve(group=kol.group, names=tags))
+    channels_sync_from_kol(kol)
+    return kol
+
+
+@transaction.atomic
+def kol_archive(*, by, kol: Kol, archived: bool = True) -> Kol:
+    """Archive (or restore) a KOL. Archived KOLs leave search; their history stays."""
+    kol = Kol.objects.select_for_update().get(pk=kol.pk)
+    require(by, "kols.change", kol.group)
+    kol.archived_at = timezone.now() if archived else None
+    kol.save(update_fields=["archived_at", "updated_at"])
+    channels_sync_from_kol(kol)
+    return kol
+
+
+def _apply_channel_fields(channel: Channel, data: dict) -> None:
+    for field in CHANNEL_FIELDS:
+        if field in data:
+            setattr(channel, field, data[field])
+    for bucket, field in AGE_FIELDS.items():
+        if f"aud_age_{bucket}" in data:
+            setattr(channel, field, data[f"aud_age_{bucket}"])
+    for field in ("aud_female", "aud_male"):
+        if field in data:
+            setattr(channel, field, data[field])
+    channel.handle = channel.handle.strip().lstrip("@").strip()
+    channel.handle_key = normalize_handle(channel.handle)
+    channel.tier = tier_for(channel.followers or 0, channel.platform)
+
+
+def validate_audience(channel: Channel) -> None:
+    """Age shares, and gender shares, each sum to at most 100 %."""
+    errors = {}
+    ages = [getattr(channel, f) for f in AGE_FIELDS.values()]
+    if sum(a for a in ages if a is not None) > 100:
+        errors["aud_age_18_24"] = _("Age shares add up to more than 100 %.")
+    genders = [channel.aud_female, channel.aud_male]
+    if sum(g for g in genders if g is not None) > 100:
+        errors["aud_female"] = _("Female and male shares add up to more than 100 %.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_channel(channel: Channel) -> None:
+    """Model validation, audience sums, and one account per platform handle in the group."""
+    channel.full_clean(exclude=["kol", "group", "handle_key", "tier"], validate_unique=False)
+    validate_audience(channel)
+    clash = Channel.objects.filter(
+        group_id=channel.group_id, platform=channel.platform, handle_key=channel.handle_key
+    ).exclude(pk=channel.pk)
+    if clash.exists():
+        raise ValidationError(
+            {
+                "handle": _("This %(platform)s handle already belongs to another KOL.")
+                % {"platform": channel.get_platform_display()}
+            }
+        )
+
+
+@transaction.atomic
+def channel_create(*, by, kol: Kol, data: dict) -> Channel:
+    """Add a platform account to `kol`; its tier follows from followers."""
+    require(by, "kols.change", kol.group)
+    channel = Channel(kol=kol, group_id=kol.group_id)
+    _apply_channel_fields(channel, data)
+    validate_channel(channel)
+    if channel.stats_updated_at is None:
+        channel.stats_updated_at = timezone.now()
+    channel.save()
+    channels_sync_from_kol(kol)
+    follower_snapshot_record(channel=channel, followers=channel.followers)
+    return channel
+
+
+@transaction.atomic
+def channel_update(*, by, channel: Channel, data: dict) -> Channel:
+    """Change a channel's stats or audience; a follower change is kept as today's snapshot."""
+    channel = Channel.objects.select_for_update().get(pk=channel.pk)
+    require(by, "kols.change", channel.kol.group)
+    old_followers = channel.followers
+    _apply_channel_fields(channel, data)
+    validate_channel(channel)
+    if channel.followers != old_followers and "stats_updated_at" not in data:
+        channel.stats_updated_at = timezone.now()
+    channel.save()
+    channels_sync_from_kol(channel.kol)
+    if channel.followers != old_followers:
+        follower_snapshot_record(channel=channel, followers=channel.followers)
+    return channel
+
+
+@transaction.atomic
+def channel_delete(*, by, channel: Channel) -> None:
+    """Remove a platform account that was entered by mistake (its history stays)."""
+    require(by, "kols.change", channel.kol.group)
+    kol = channel.kol
+    channel.delete()
+    channels_sync_from_kol(kol)
+
+
+def follower_snapshot_record(*, channel: Channel, followers: int, on: date | None = None) -> None:
+    """Keep `followers` as the channel's count on `on` (today by default)."""
+    FollowerSnapshot.objects.update_or_create(
+        channel=channel, taken_on=on or timezone.localdate(), defaults={"followers": followers}
+    )
+
+
+@dataclass(frozen=True)
+class RegionShareInput:
+    """One audience-region share to store."""
+
+    level: str
+    region: str
+    share: Decimal
+
+
+def validate_region_shares(shares: Iterable[RegionShareInput]) -> None:
+    """Shares of one level (country, province, city) sum to at most 100 %."""
+    totals: dict[str, Decimal] = {}
+    for s in shares:
+        totals[s.level] = totals.get(s.level, Decimal(0)) + Decimal(s.share)
+    for level, total in totals.items():
+        if total > 100:
+            raise ValidationError(
+                _("Audience shares by %(level)s add up to %(total)s %%, more than 100 %%.")
+                % {"level": level, "total": total}
+            )
+
+
+@transaction.atomic
+def audience_regions_set(*, by, channel: Channel, shares: list[RegionShareInput]) -> None:
+    """Replace a channel's audience shares by region."""
+    require(by, "kols.change", channel.kol.group)
+    validate_region_shares(shares)
+    channel.region_shares.all().delete()
+    AudienceRegionShare.objects.bulk_create(
+        AudienceRegionShare(channel=channel, level=s.level, region=s.region, share=s.share) for s in shares
+    )
+    Channel.objects.filter(pk=channel.pk).update(audience_updated_at=timezone.now())
+
+
+@transaction.atomic
+def rate_card_save(*, by, channel: Channel, data: dict, rate: RateCard | None = None) -> RateCard:
+    """Add a price to a channel's rate card, or change one."""
+    require(by, "kols.change", channel.kol.group)
+    rate = rate or RateCard(channel=channel)
+    for field in ("deliverable_type", "price", "currency", "valid_from", "valid_until", "note"):
+        if field in data:
+            setattr(rate, field, data[field])
+    if rate.valid_from and rate.valid_until and rate.valid_until < rate.valid_from:
+        raise ValidationError({"valid_until": _("The end of validity is before its start.")})
+    rate.full_clean(exclude=["channel"])
+    rate.save()
+    return rate
+
+
+@transaction.atomic
+def rate_card_delete(*, by, rate: RateCard) -> None:
+    """Remove a price from a rate card."""
+    require(by, "kols.change", rate.channel.kol.group)
+    rate.delete()
+
+
+@transaction.atomic
+def contact_log_add(
+    *,
+    by,
+    kol: Kol,
+    via: str,
+    summary: str,
+    contacted_at: datetime | None = None,
+    next_contact_on: date | None = None,
+) -> ContactLog:
+    """Record a contact with `kol` and when to get in touch next."""
+    require(by, "kols.change", kol.group)
+    entry = ContactLog(
+        kol=kol,
+        by=by,
+        via=via,
+        summary=summary,
+        contacted_at=contacted_at or timezone.now(),
+        next_contact_on=next_contact_on,
+    )
+    entry.full_clean(exclude=["kol", "by"])
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def saved_search_create(*, by, group: Organization, name: str, query: str) -> SavedSearch:
+    """Keep the current list filters under `name` for `by`."""
+    require(by, "kols.view", group)
+    search = SavedSearch(user=by, group=group, name=name.strip(), query=query.lstrip("?"))
+    search.full_clean(exclude=["user", "group"])
+    search.save()
+    return search
+
+
+@transaction.atomic
+def saved_search_delete(*, by, search: SavedSearch) -> None:
+    """Forget a saved search; only its owner can."""
+    if search.user_id != by.pk:
+        raise PermissionDenied(_("Only the owner can delete a saved search."))
+    search.delete()

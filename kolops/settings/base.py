@@ -1,0 +1,210 @@
+"""Settings shared by every environment. Values come from `KOLOPS_*` environment variables."""
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = BASE_DIR.parent
+VAR_DIR = Path(os.environ.get("KOLOPS_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a yes/no environment variable (1, true, yes, on are true)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Read a comma-separated environment variable as a list of non-empty items."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = os.environ.get("KOLOPS_SECRET_KEY", "")
+DEBUG = env_bool("KOLOPS_DEBUG", False)
+ALLOWED_HOSTS = env_list("KOLOPS_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("KOLOPS_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_filters",
+    "django_tables2",
+    "simple_history",
+    "django_tasks_db",
+    "kolops.core",
+    "kolops.accounts",
+    "kolops.kols",
+    "kolops.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "kolops.accounts.middleware.UserTimezoneMiddleware",
+]
+
+ROOT_URLCONF = "kolops.urls"
+WSGI_APPLICATION = "kolops.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def database_from_url(url: str) -> dict:
+    """Build a Django DATABASES entry from a URL, with the SQLite options we rely on.
+
+    SQLite runs in WAL mode with IMMEDIATE transactions: with the default (DEFERRED) mode,
+    two concurrent read-then-write transactions fail with "database is locked".
+    """
+    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA cache_size=-64000;"
+                "PRAGMA mmap_size=268435456;"
+                "PRAGMA temp_store=MEMORY;"
+            ),
+        }
+    return config
+
+
+DATABASE_URL = os.environ.get("KOLOPS_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kolops.sqlite3'}"
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("KOLOPS_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "kols:list"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Internationalisation: Vietnamese, Simplified Chinese and English.
+LANGUAGE_CODE = os.environ.get("KOLOPS_LANGUAGE", "vi")
+LANGUAGES = [
+    ("vi", _("Vietnamese")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("en", _("English")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("KOLOPS_TIME_ZONE", "Asia/Ho_Chi_Minh")
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+]
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Uploads: the import file limit is checked by the importer; Django's own limit must allow it.
+KOLOPS_IMPORT_MAX_BYTES = int(os.environ.get("KOLOPS_IMPORT_MAX_BYTES", 64 * 1024 * 1024))
+KOLOPS_IMPORT_XLSX_MAX_ENTRIES = 1000
+KOLOPS_IMPORT_XLSX_MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+KOLOPS_IMPORT_BACKGROUND_ROWS = 2000  # files with more rows run as a background task
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Content Security Policy: every asset is served from this host.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# ---- Domain thresholds (every threshold is a setting; see docs/operations.md) ----
+
+# Tier schemes by followers: lower bounds, ascending. DOMAIN §1.
+KOLOPS_TIER_SCHEMES = {
+    "A": [("nano", 1_000), ("micro", 10_000), ("mid", 50_000), ("macro", 500_000), ("mega", 1_000_000)],
+    "B": [("nano", 0), ("micro", 10_000), ("mid", 100_000), ("macro", 500_000), ("mega", 1_000_000)],
+    "C": [("nano", 1_000), ("micro", 10_000), ("macro", 100_000), ("mega", 1_000_000)],
+}
+KOLOPS_TIER_SCHEME = os.environ.get("KOLOPS_TIER_SCHEME", "A")
+# Per-platform overrides of the active scheme, e.g. {"xiaohongshu": [("nano", 0), ...]}.
+KOLOPS_TIER_PLATFORM_OVERRIDES: dict[str, list[tuple[str, int]]] = {}
+
+# Exchange rates to USD, used to compare prices across currencies.
+KOLOPS_FX_TO_USD = {
+    "USD": Decimal("1"),
+    "VND": Decimal("0.0000380"),
+    "CNY": Decimal("0.138"),
+}
+
+# Search: page size of lists and the row count above which counts are estimated.
+KOLOPS_PAGE_SIZE = 50
+KOLOPS_EXACT_COUNT_LIMIT = 10_000
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KOLOPS_LOG_LEVEL", "INFO")},
+}

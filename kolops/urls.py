@@ -1,0 +1,16 @@
+"""Top-level URL map: each app owns its prefix."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from kolops.api.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="kols:list", permanent=False), name="home"),
+    path("accounts/", include("kolops.accounts.urls")),
+    path("kols/", include("kolops.kols.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
