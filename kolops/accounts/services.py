@@ -38,7 +38,7 @@ def membership_grant(*, user, organization: Organization, role: str) -> Membersh
     membership, _created = Membership.objects.update_or_create(
         user=user, organization=organization, defaults={"role": role}
     )
-    user.__dict__.pop("_kolops_group_cache", None)
+    user.__dict__.pop("_kolops_roles", None)
     return membership
 
 

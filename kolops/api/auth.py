@@ -1,6 +1,7 @@
 """API authentication: a bearer token (`Authorization: Bearer kol_…`) or the browser session."""
 
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from kolops.accounts.services import api_token_authenticate
 
@@ -15,4 +16,18 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api_auth = [TokenAuth(), django_auth]
+class SessionAuth(NinjaSessionAuth):
+    """The browser session. Its writes need the CSRF token (header X-CSRFToken), as forms do.
+
+    ninja's `django_auth` checks CSRF before it looks for a session, so a caller with neither a
+    session nor a valid token got "403 CSRF check Failed" on a write. The check only protects a
+    signed-in session; without one the answer is 401, as for a read.
+    """
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+api_auth = [TokenAuth(), SessionAuth()]

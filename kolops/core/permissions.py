@@ -41,20 +41,28 @@ def roles_with(permission: str) -> frozenset[str]:
     return PERMISSIONS.get(permission, frozenset())
 
 
-def group_ids_for(user, permission: str) -> set[int]:
-    """Ids of the organization groups in which `user` holds `permission` (cached per user)."""
+def roles_by_group(user) -> dict[int, frozenset[str]]:
+    """The roles `user` holds in each organization group (one query, cached on the user)."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return set()
-    cache = user.__dict__.setdefault("_kolops_group_cache", {})
-    if permission not in cache:
+        return {}
+    cached = user.__dict__.get("_kolops_roles")
+    if cached is None:
         from kolops.accounts.models import Membership
 
-        cache[permission] = set(
-            Membership.objects.filter(user=user, role__in=roles_with(permission)).values_list(
-                "organization__group_id", flat=True
-            )
-        )
-    return cache[permission]
+        roles: dict[int, set[str]] = {}
+        for group_id, role in Membership.objects.filter(user=user).values_list(
+            "organization__group_id", "role"
+        ):
+            roles.setdefault(group_id, set()).add(role)
+        cached = {group_id: frozenset(r) for group_id, r in roles.items()}
+        user.__dict__["_kolops_roles"] = cached
+    return cached
+
+
+def group_ids_for(user, permission: str) -> set[int]:
+    """Ids of the organization groups in which `user` holds `permission`."""
+    allowed = roles_with(permission)
+    return {group_id for group_id, roles in roles_by_group(user).items() if roles & allowed}
 
 
 def has_permission(user, permission: str, group_id: int | None = None) -> bool:

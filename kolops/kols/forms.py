@@ -79,9 +79,13 @@ class ChannelSearchForm(BootstrapFormMixin, forms.Form):
     archived = forms.BooleanField(label=_("Include archived"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(k, SORT_LABELS[k]) for k in SORTS])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [(c.slug, c.name()) for c in Category.objects.all()]
+        for field in self.fields.values():
+            if isinstance(field, forms.MultipleChoiceField):
+                field.widget.attrs["size"] = 4
+        categories = Category.objects.all() if categories is None else categories
+        self.fields["category"].choices = [(c.slug, c.name()) for c in categories]
         self.fields["tier"].choices = [(t, Tier(t).label) for t in tiers_in_scheme()]
 
     def clean(self):
@@ -174,8 +178,14 @@ class KolForm(BootstrapFormMixin, forms.ModelForm):
             "blacklist_reason": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if groups is not None:
+            # Creating: the user picks one of the groups they may add KOLs to.
+            self.fields["group"] = forms.ModelChoiceField(
+                label=_("Group"), queryset=groups, initial=groups.first(),
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
         kol = self.instance
         if kol.pk:
             self.fields["categories"].initial = list(kol.categories.all())

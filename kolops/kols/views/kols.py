@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -21,7 +20,7 @@ from kolops.core.permissions import group_ids_for
 from kolops.core.views import OrgRequiredMixin, get_scoped_or_404
 
 from .. import selectors, services
-from ..choices import AGE_BUCKETS
+from ..choices import AGE_BUCKETS, RiskFlag
 from ..forms import (
     ChannelForm,
     ChannelSearchForm,
@@ -56,7 +55,8 @@ class KolListView(OrgRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        form = ChannelSearchForm(self.request.GET or None)
+        categories = selectors.categories_all()
+        form = ChannelSearchForm(self.request.GET or None, categories=categories)
         query = form.to_query() if form.is_valid() else ChannelQuery()
         cursor = self.request.GET.get("after") or None
         try:
@@ -68,6 +68,8 @@ class KolListView(OrgRequiredMixin, TemplateView):
         count, more = selectors.channel_count(user=user, query=query, cap=settings.KOLOPS_EXACT_COUNT_LIMIT)
         params = self.request.GET.copy()
         params.pop("after", None)
+        for key in [k for k in params if not any(params.getlist(k))]:
+            del params[key]
         next_url = None
         if page.next_cursor:
             params["after"] = page.next_cursor
@@ -81,7 +83,7 @@ class KolListView(OrgRequiredMixin, TemplateView):
             next_url=next_url,
             first_url="?" + params.urlencode() if cursor else None,
             filters_query=params.urlencode(),
-            categories=selectors.categories_all(),
+            categories=categories,
             saved_searches=selectors.saved_searches_for(user),
             can_change=bool(group_ids_for(user, "kols.change")),
             can_export=bool(group_ids_for(user, "kols.export")),
@@ -109,7 +111,13 @@ class KolDetailView(OrgRequiredMixin, TemplateView):
             charts=selectors.kol_chart_data(kol),
             can_change=kol.group_id in group_ids_for(user, "kols.change"),
             contact_form=ContactLogForm(),
-            age_buckets=AGE_BUCKETS,
+            risk_flags=[RiskFlag(f).label for f in kol.risk_flags if f in RiskFlag.values],
+            chart_labels={
+                "followers": _("Followers"),
+                "female": _("Female"),
+                "male": _("Male"),
+                "no_data": _("No data yet."),
+            },
         )
         return context
 
@@ -122,23 +130,12 @@ class _KolFormMixin(OrgRequiredMixin):
         return render(self.request, self.template_name, {"form": form, "kol": kol})
 
 
-def _group_field(user) -> forms.ModelChoiceField:
-    groups = Organization.objects.filter(pk__in=group_ids_for(user, "kols.change"))
-    return forms.ModelChoiceField(
-        label=gettext_lazy("Group"),
-        queryset=groups,
-        initial=groups.first(),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-
 class KolCreateView(_KolFormMixin, View):
     """Create a KOL; the first channel is added on its page."""
 
     def get_form(self, data=None):
-        form = KolForm(data)
-        form.fields["group"] = _group_field(self.request.user)
-        return form
+        groups = Organization.objects.filter(pk__in=group_ids_for(self.request.user, "kols.change"))
+        return KolForm(data, groups=groups)
 
     def get(self, request):
         return self.render_form(self.get_form())

@@ -1,0 +1,470 @@
+"""Pydantic schemas of the KOL database API (`kols.api`) and the `kolops search` command.
+
+`ChannelFilters` is the list page's filter set as query parameters; `to_query()` turns it into
+the shared `ChannelQuery`, so the page, the API and the CLI search alike. Shares and engagement
+rates are percentages, given as JSON numbers; prices are decimal strings with their currency.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import field_validator, model_validator
+
+from kolops.core.money import Currency, quantize
+from kolops.core.regions import REGIONS, is_known_region
+from kolops.core.tiers import Tier
+
+from .choices import AGE_BUCKETS, AGE_FIELDS, DeliverableType, ErBasis, KolStatus, KolType, Platform, RiskFlag
+from .query import DEFAULT_SORT, SORTS, ChannelQuery
+
+AgeBucket = StrEnum("AgeBucket", {bucket: bucket for bucket, _label in AGE_BUCKETS})
+
+
+def _percent():
+    return Field(None, ge=0, le=100, description="Percent.")
+
+
+def _known_regions(codes: list[str]) -> list[str]:
+    unknown = [code for code in codes if code and not is_known_region(code)]
+    if unknown:
+        raise ValueError(f"unknown region code(s): {', '.join(unknown)} (e.g. VN, VN-SG, CN-GD)")
+    return codes
+
+
+def _split_commas(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+# ---------------------------------------------------------------- search
+
+
+class ChannelFilters(Schema):
+    """Channel search filters: the list page's filters, under the same names.
+
+    Repeatable parameters (`platform`, `category`, …) match any of their values; `tag` also
+    takes comma-separated names. Empty parameters do not filter.
+    """
+
+    q: str = Field("", max_length=200, description="Words in names, handles, notes or tags.")
+    platform: list[Platform] = Field([], description="Platforms (repeatable).")
+    category: list[str] = Field([], description="Content category codes, e.g. beauty (repeatable).")
+    tier: list[Tier] = Field([], description="Tiers (repeatable).")
+    region: list[str] = Field([], description="Home regions; a country matches its provinces (repeatable).")
+    kol_type: list[KolType] = Field([], description="KOL types (repeatable).")
+    status: list[KolStatus] = Field([], description="KOL statuses (repeatable).")
+    tag: list[str] = Field([], description="Tag names, any of them (repeatable or comma-separated).")
+    min_followers: int | None = Field(None, ge=0)
+    max_followers: int | None = Field(None, ge=0)
+    min_er: Decimal | None = Field(None, ge=0, description="Engagement rate from (%).")
+    max_er: Decimal | None = Field(None, ge=0, description="Engagement rate to (%).")
+    price_deliverable: DeliverableType | None = Field(
+        None, description="The deliverable a price filter applies to (any when empty)."
+    )
+    price_currency: Currency = Field(Currency.VND, description="Currency of min_price / max_price.")
+    min_price: Decimal | None = Field(None, ge=0)
+    max_price: Decimal | None = Field(None, ge=0)
+    age: list[AgeBucket] = Field([], description="Audience age buckets whose shares add up (repeatable).")
+    min_age_share: Decimal | None = Field(None, ge=0, le=100, description="Share (%) of those ages at least.")
+    min_female: Decimal | None = Field(None, ge=0, le=100)
+    min_male: Decimal | None = Field(None, ge=0, le=100)
+    audience_region: str = Field("", description="Region code for min_region_share.")
+    min_region_share: Decimal | None = Field(None, ge=0, le=100)
+    verified: bool | None = None
+    include_archived: bool = False
+    sort: str = Field(DEFAULT_SORT, description=f"One of: {', '.join(SORTS)}.")
+
+    @field_validator("category")
+    @classmethod
+    def _known_categories(cls, slugs: list[str]) -> list[str]:
+        from .models import Category
+
+        known = set(Category.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        unknown = [slug for slug in slugs if slug not in known]
+        if unknown:
+            valid = ", ".join(Category.objects.values_list("slug", flat=True))
+            raise ValueError(f"unknown category: {', '.join(unknown)} (valid: {valid})")
+        return slugs
+
+    @field_validator("region")
+    @classmethod
+    def _known_home_regions(cls, codes: list[str]) -> list[str]:
+        return _known_regions(codes)
+
+    @field_validator("audience_region")
+    @classmethod
+    def _known_audience_region(cls, code: str) -> str:
+        return _known_regions([code])[0]
+
+    @field_validator("tag")
+    @classmethod
+    def _tags(cls, values: list[str]) -> list[str]:
+        return _split_commas(values)
+
+    @field_validator("sort")
+    @classmethod
+    def _sort(cls, value: str) -> str:
+        if value not in SORTS:
+            raise ValueError(f"unknown sort {value!r} (valid: {', '.join(SORTS)})")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ChannelFilters":
+        for low, high in (("min_followers", "max_followers"), ("min_er", "max_er"), ("min_price", "max_price")):
+            lo, hi = getattr(self, low), getattr(self, high)
+            if lo is not None and hi is not None and lo > hi:
+                raise ValueError(f"{high} is below {low}")
+        if self.min_age_share is not None and not self.age:
+            raise ValueError("min_age_share needs the age buckets it applies to (age)")
+        if self.min_region_share is not None and not self.audience_region:
+            raise ValueError("min_region_share needs the region it applies to (audience_region)")
+        return self
+
+    def to_query(self) -> ChannelQuery:
+        """These filters as the ChannelQuery every search reads."""
+        return ChannelQuery(
+            q=self.q,
+            platforms=[str(p) for p in self.platform],
+            categories=list(self.category),
+            tiers=[str(t) for t in self.tier],
+            regions=list(self.region),
+            kol_types=[str(t) for t in self.kol_type],
+            statuses=[str(s) for s in self.status],
+            tags=list(self.tag),
+            min_followers=self.min_followers,
+            max_followers=self.max_followers,
+            min_er=self.min_er,
+            max_er=self.max_er,
+            price_deliverable=str(self.price_deliverable or ""),
+            price_currency=str(self.price_currency),
+            min_price=self.min_price,
+            max_price=self.max_price,
+            age_buckets=[str(b) for b in self.age],
+            min_age_share=self.min_age_share,
+            min_female=self.min_female,
+            min_male=self.min_male,
+            audience_region=self.audience_region,
+            min_region_share=self.min_region_share,
+            verified=self.verified,
+            include_archived=self.include_archived,
+            sort=self.sort,
+        )
+
+
+# ---------------------------------------------------------------- output
+
+
+class ChannelBrief(Schema):
+    """A channel in one line: the `kolops search --json` contract, and the start of every channel."""
+
+    id: int
+    kol_id: int
+    kol: str = Field(description="The KOL's display name.")
+    platform: str
+    handle: str
+    followers: int
+    tier: str
+    engagement_rate: float | None = Field(description="Percent.")
+
+    @staticmethod
+    def resolve_kol(obj) -> str:
+        return obj.kol_name
+
+
+class ChannelOut(ChannelBrief):
+    """A channel as search lists it: stats, the KOL's copied attributes and audience shares (%)."""
+
+    url: str
+    avg_views: int | None
+    er_basis: str
+    verified: bool
+    kol_type: str
+    kol_status: str
+    home_region: str
+    is_archived: bool
+    aud_age_13_17: float | None
+    aud_age_18_24: float | None
+    aud_age_25_34: float | None
+    aud_age_35_44: float | None
+    aud_age_45_54: float | None
+    aud_age_55_plus: float | None
+    aud_female: float | None
+    aud_male: float | None
+    stats_updated_at: datetime | None
+    audience_updated_at: datetime | None
+    updated_at: datetime
+
+
+class RegionShareOut(Schema):
+    level: str
+    region: str
+    share: float
+
+
+class RateOut(Schema):
+    id: int
+    deliverable_type: str
+    price: Decimal = Field(description="Decimal string; VND has no minor unit.")
+    currency: str
+    valid_from: date | None
+    valid_until: date | None
+    note: str
+
+    @staticmethod
+    def resolve_price(obj) -> Decimal:
+        return quantize(obj.price, obj.currency)
+
+
+class ChannelDetailOut(ChannelOut):
+    """A channel with its audience by region and its rate card."""
+
+    region_shares: list[RegionShareOut]
+    rates: list[RateOut]
+
+    @staticmethod
+    def resolve_region_shares(obj) -> list:
+        return list(obj.region_shares.all())
+
+    @staticmethod
+    def resolve_rates(obj) -> list:
+        return list(obj.rates.all())
+
+
+class ChannelPageOut(Schema):
+    """One page of a keyset-paged list: pass `next` back as `after` for the following page."""
+
+    items: list[ChannelOut]
+    next: str | None
+
+
+class KolOut(Schema):
+    """A KOL's own attributes."""
+
+    id: int
+    group: int = Field(description="The organization group whose pool the KOL is in.")
+    display_name: str
+    real_name: str
+    kol_type: str
+    home_region: str
+    languages: list[str]
+    agency: str
+    manager_name: str
+    contacts: dict[str, Any]
+    notes: str
+    status: str
+    blacklist_reason: str
+    risk_flags: list[str]
+    categories: list[str] = Field(description="Category codes.")
+    tags: list[str]
+    archived_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_group(obj) -> int:
+        return obj.group_id
+
+    @staticmethod
+    def resolve_categories(obj) -> list[str]:
+        return [c.slug for c in obj.categories.all()]
+
+    @staticmethod
+    def resolve_tags(obj) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+
+class KolDetailOut(KolOut):
+    """A KOL with every channel, its audience and its rates."""
+
+    channels: list[ChannelDetailOut]
+
+    @staticmethod
+    def resolve_channels(obj) -> list:
+        return list(obj.channels.all())
+
+
+class KolPageOut(Schema):
+    """One page of KOLs: pass `next` back as `after` for the following page."""
+
+    items: list[KolOut]
+    next: str | None
+
+
+class ErrorOut(Schema):
+    """An error: a message, or field → messages for invalid input."""
+
+    detail: Any
+
+
+# ---------------------------------------------------------------- input
+
+
+class RegionShareIn(Schema):
+    """Share (%) of the audience in a region; the level follows from the region code."""
+
+    region: str
+    share: Decimal = Field(ge=0, le=100)
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, code: str) -> str:
+        return _known_regions([code])[0]
+
+    @property
+    def level(self) -> str:
+        return REGIONS[self.region].level
+
+
+class RateIn(Schema):
+    """A price on a channel's rate card."""
+
+    deliverable_type: DeliverableType
+    price: Decimal = Field(ge=0)
+    currency: Currency
+    valid_from: date | None = None
+    valid_until: date | None = None
+    note: str = Field("", max_length=300)
+
+    def service_data(self) -> dict:
+        return self.model_dump()
+
+
+class _ChannelFields(Schema):
+    url: str = Field("", max_length=500)
+    avg_views: int | None = Field(None, ge=0)
+    engagement_rate: Decimal | None = Field(None, ge=0, le=1000, description="Percent.")
+    er_basis: ErBasis = ErBasis.FOLLOWERS
+    verified: bool = False
+    stats_updated_at: datetime | None = None
+    aud_age_13_17: Decimal | None = _percent()
+    aud_age_18_24: Decimal | None = _percent()
+    aud_age_25_34: Decimal | None = _percent()
+    aud_age_35_44: Decimal | None = _percent()
+    aud_age_45_54: Decimal | None = _percent()
+    aud_age_55_plus: Decimal | None = _percent()
+    aud_female: Decimal | None = _percent()
+    aud_male: Decimal | None = _percent()
+
+
+_AUDIENCE_FIELDS = (*AGE_FIELDS.values(), "aud_female", "aud_male")
+_CHANNEL_DATA_FIELDS = (
+    "platform",
+    "handle",
+    "url",
+    "followers",
+    "avg_views",
+    "engagement_rate",
+    "er_basis",
+    "verified",
+    "stats_updated_at",
+    *_AUDIENCE_FIELDS,
+)
+
+
+class ChannelIn(_ChannelFields):
+    """A new platform account of a KOL; `region_shares` and `rates` are optional."""
+
+    platform: Platform
+    handle: str = Field(min_length=1, max_length=200)
+    followers: int = Field(0, ge=0)
+    region_shares: list[RegionShareIn] | None = None
+    rates: list[RateIn] = []
+
+    def service_data(self) -> dict:
+        """The fields `channel_create` takes."""
+        return self.model_dump(include=set(_CHANNEL_DATA_FIELDS))
+
+
+class ChannelPatch(_ChannelFields):
+    """Changes to a channel: only the fields given change; `region_shares` replaces them all."""
+
+    platform: Platform | None = None
+    handle: str | None = Field(None, min_length=1, max_length=200)
+    followers: int | None = Field(None, ge=0)
+    region_shares: list[RegionShareIn] | None = None
+
+    def service_data(self) -> dict:
+        """The given fields, in the shape `channel_update` takes."""
+        return self.model_dump(include=set(_CHANNEL_DATA_FIELDS), exclude_unset=True)
+
+
+class _KolFields(Schema):
+    real_name: str = Field("", max_length=200)
+    kol_type: KolType = KolType.KOL
+    home_region: str = ""
+    languages: list[str] = Field([], description="Language codes, e.g. vi, zh, en.")
+    agency: str = Field("", max_length=200)
+    manager_name: str = Field("", max_length=200)
+    contacts: dict[str, str] = Field({}, description="Contact details by channel: phone, email, zalo, …")
+    notes: str = ""
+    status: KolStatus = KolStatus.ACTIVE
+    blacklist_reason: str = ""
+    risk_flags: list[RiskFlag] = []
+    categories: list[str] = Field([], description="Category codes.")
+    tags: list[str] = []
+
+    @field_validator("home_region")
+    @classmethod
+    def _home_region(cls, code: str | None) -> str | None:
+        return _known_regions([code])[0] if code else code
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, codes: list[str] | None) -> list[str] | None:
+        if codes is None:
+            return None
+        codes = [c.strip().lower() for c in codes if c.strip()]
+        bad = [c for c in codes if not c.replace("-", "").isalpha() or len(c) > 10]
+        if bad:
+            raise ValueError(f"not language codes: {', '.join(bad)}")
+        return codes
+
+
+_KOL_DATA_FIELDS = (
+    "display_name",
+    "real_name",
+    "kol_type",
+    "home_region",
+    "languages",
+    "agency",
+    "manager_name",
+    "contacts",
+    "notes",
+    "status",
+    "blacklist_reason",
+    "risk_flags",
+)
+
+
+class KolIn(_KolFields):
+    """A new KOL, optionally with its channels. `group` defaults to your only editable group."""
+
+    group: int | None = Field(None, description="Organization id; the KOL joins that group's pool.")
+    display_name: str = Field(min_length=1, max_length=200)
+    channels: list[ChannelIn] = []
+
+    def service_data(self) -> dict:
+        """The fields `kol_create` takes."""
+        return self.model_dump(include=set(_KOL_DATA_FIELDS))
+
+
+class KolPatch(_KolFields):
+    """Changes to a KOL: only the fields given change. `archived` archives or restores it."""
+
+    display_name: str | None = Field(None, min_length=1, max_length=200)
+    real_name: str | None = Field(None, max_length=200)
+    kol_type: KolType | None = None
+    home_region: str | None = None
+    languages: list[str] | None = None
+    contacts: dict[str, str] | None = None
+    status: KolStatus | None = None
+    risk_flags: list[RiskFlag] | None = None
+    categories: list[str] | None = None
+    tags: list[str] | None = None
+    archived: bool | None = None
+
+    def service_data(self) -> dict:
+        """The given fields, in the shape `kol_update` takes."""
+        return self.model_dump(include=set(_KOL_DATA_FIELDS), exclude_unset=True)
