@@ -64,13 +64,17 @@ def list_channels(
     return {"items": page.rows, "next": page.next_cursor}
 
 
-@router.get("/channels/{int:channel_id}", response={200: ChannelDetailOut, **READ_ERRORS}, summary="A channel")
+@router.get(
+    "/channels/{int:channel_id}", response={200: ChannelDetailOut, **READ_ERRORS}, summary="A channel"
+)
 def get_channel(request, channel_id: int):
     """A channel with its audience by region and its rate card."""
     return _channel_detail(request.auth, channel_id)
 
 
-@router.patch("/channels/{int:channel_id}", response={200: ChannelDetailOut, **ERRORS}, summary="Change a channel")
+@router.patch(
+    "/channels/{int:channel_id}", response={200: ChannelDetailOut, **ERRORS}, summary="Change a channel"
+)
 def update_channel(request, channel_id: int, payload: ChannelPatch):
     """Change a channel's stats or audience; only the fields given change.
 
@@ -207,8 +211,12 @@ def _creation_group(user, organization_id: int | None) -> Organization:
             raise PermissionDenied(_("You do not have permission to do this."))
         if len(editable) > 1:
             raise ValidationError(
-                {"group": [_("You can add KOLs to several groups: say which one (%(ids)s).")
-                           % {"ids": ", ".join(str(pk) for pk in sorted(editable))}]}
+                {
+                    "group": [
+                        _("You can add KOLs to several groups: say which one (%(ids)s).")
+                        % {"ids": ", ".join(str(pk) for pk in sorted(editable))}
+                    ]
+                }
             )
         organization_id = next(iter(editable))
     organization = Organization.objects.select_related("group").filter(pk=organization_id).first()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kolops.accounts.models import Organization
@@ -319,7 +320,9 @@ class ContactLog(models.Model):
         verbose_name=_("by"),
     )
     contacted_at = models.DateTimeField(_("when"))
-    via = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
+    via = models.CharField(
+        pgettext_lazy("contact method", "channel"), max_length=20, choices=ContactChannel.choices
+    )
     summary = models.TextField(_("summary"))
     next_contact_on = models.DateField(_("next contact"), null=True, blank=True)
 

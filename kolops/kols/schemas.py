@@ -112,7 +112,11 @@ class ChannelFilters(Schema):
 
     @model_validator(mode="after")
     def _consistent(self) -> "ChannelFilters":
-        for low, high in (("min_followers", "max_followers"), ("min_er", "max_er"), ("min_price", "max_price")):
+        for low, high in (
+            ("min_followers", "max_followers"),
+            ("min_er", "max_er"),
+            ("min_price", "max_price"),
+        ):
             lo, hi = getattr(self, low), getattr(self, high)
             if lo is not None and hi is not None and lo > hi:
                 raise ValueError(f"{high} is below {low}")

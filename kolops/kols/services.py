@@ -19,7 +19,7 @@ from kolops.core.permissions import has_permission
 from kolops.core.text import fold, normalize_handle
 from kolops.core.tiers import tier_for
 
-from .choices import AGE_FIELDS, KolStatus
+from .choices import AGE_FIELDS, KolStatus, RegionLevel
 from .models import (
     AudienceRegionShare,
     Category,
@@ -287,7 +287,7 @@ def validate_region_shares(shares: Iterable[RegionShareInput]) -> None:
         if total > 100:
             raise ValidationError(
                 _("Audience shares by %(level)s add up to %(total)s %%, more than 100 %%.")
-                % {"level": level, "total": total}
+                % {"level": RegionLevel(level).label if level in RegionLevel.values else level, "total": total}
             )
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "django_tasks_db",
+    "ninja",
     "kolops.core",
     "kolops.accounts",
     "kolops.kols",

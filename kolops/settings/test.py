@@ -13,3 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# Tests speak English unless they choose a language (the product default is Vietnamese).
+LANGUAGE_CODE = "en"

@@ -9,7 +9,7 @@
 
   function growth(el) {
     const series = data.channels.filter((c) => c.growth.length).map((c) => ({
-      name: c.name, type: "line", showSymbol: false, data: c.growth,
+      name: c.name, type: "line", showSymbol: c.growth.length < 3, data: c.growth,
     }));
     if (!series.length) { el.textContent = labels.no_data; el.classList.add("text-secondary", "small"); el.style.height = "auto"; return; }
     echarts.init(el).setOption({

@@ -79,10 +79,18 @@ class Command(BaseCommand):
             "--category", action="append", default=[], metavar="C", help="Category code, repeatable."
         )
         parser.add_argument(
-            "--tier", action="append", default=[], metavar="T", help=f"Tier, repeatable: {', '.join(Tier.values)}."
+            "--tier",
+            action="append",
+            default=[],
+            metavar="T",
+            help=f"Tier, repeatable: {', '.join(Tier.values)}.",
         )
         parser.add_argument(
-            "--region", action="append", default=[], metavar="R", help="Home region code (VN, VN-SG, CN-GD …)."
+            "--region",
+            action="append",
+            default=[],
+            metavar="R",
+            help="Home region code (VN, VN-SG, CN-GD …).",
         )
         parser.add_argument("--min-followers", metavar="N")
         parser.add_argument("--max-followers", metavar="N")

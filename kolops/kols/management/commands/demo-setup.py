@@ -1,0 +1,37 @@
+"""`kolops demo-setup --kols N`: a ready-to-try installation; prints how to sign in every time."""
+
+import os
+
+from django.core.management.base import BaseCommand
+from django.urls import reverse
+
+from kolops.kols.seeding.demo import demo_setup
+from kolops.kols.seeding.writer import iter_counts
+
+
+class Command(BaseCommand):
+    help = "Create the demo organizations, users and KOLs when missing, and print the sign-in details."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--kols", type=int, default=2000, help="KOLs to seed into an empty demo group")
+        parser.add_argument("--seed", type=int, default=1, help="random seed of the demo data")
+        parser.add_argument(
+            "--base-url",
+            default=os.environ.get("KOLOPS_BASE_URL", "http://127.0.0.1:8000"),
+            help="where the site is served (for the printed sign-in link)",
+        )
+
+    def handle(self, *args, kols, seed, base_url, **options):
+        result = demo_setup(kols=kols, seed=seed)
+        if result.seeded:
+            counts = ", ".join(f"{n:,} {kind}" for kind, n in iter_counts(result.seeded))
+            self.stdout.write(f"Seeded in {result.seed_seconds:.1f} s: {counts}.")
+        self.stdout.write(f"Demo group: {result.group.name} ({result.kols:,} KOLs)")
+        self.stdout.write(self.style.SUCCESS(f"Sign in at {base_url.rstrip('/')}{reverse('accounts:login')}"))
+        width = max(len(c.username) for c in result.credentials)
+        for credential in result.credentials:
+            line = f"  {credential.username:<{width}}  {credential.password}  ({credential.role})"
+            if credential.note:
+                line += f"  — {credential.note}"
+            self.stdout.write(line)
+        self.stdout.write(f"Passwords are kept in {result.admin_file.parent}/demo-*.txt.")
