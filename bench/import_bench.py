@@ -143,7 +143,9 @@ def _cleanup(group) -> None:
         Kol.history.filter(group_id=group.pk).delete()
         Kol.objects.filter(group=group).delete()  # channels, rates, shares, snapshots cascade
         Tag.objects.filter(group=group).delete()
-        group.delete()
+        # A group is its own `group`; unlink it before deleting (the key protects it).
+        type(group).objects.filter(pk=group.pk).update(group=None)
+        type(group).objects.filter(pk=group.pk).delete()
 
 
 def run(database_url: str | None = None, rows: int = 100_000) -> dict:

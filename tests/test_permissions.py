@@ -10,6 +10,7 @@ For every rule and method the test runs as:
   outsider  → an administrator of another group: 404 for this group's objects, their own group
               only on lists, and nothing of this group changes;
   viewer    → this group's read-only role: reads work, every write is 403 and changes nothing;
+  stranger  → signed in without any membership: refused (403 / 404) or shown nothing;
   editor    → the control: a specialist of this group (or the record's owner) is let in, so
               the refusals above are not an accident of a broken URL.
 """
@@ -63,6 +64,7 @@ class Rule:
     data: Callable[[SimpleNamespace], dict] = _none
     secret: str = "ngoctrinh"  # text that shows this group's data is in the answer
     api_path: str | None = None  # the OpenAPI path of an API operation (answers 401, takes JSON)
+    overrides: tuple[tuple[str, str], ...] = ()  # (role, expected status) where the kind's rule differs
 
 
 def kol_pk(w):
@@ -108,8 +110,11 @@ RULES: dict[str, Rule] = {
         data=lambda w: {"deliverable_type": "post", "price": "100", "currency": "VND"},
     ),
     "kols:rate_delete": Rule(OBJECT_WRITE, ("POST",), kwargs=lambda w: {"pk": w.rate.pk}),
-    # A saved search is the caller's own list filter: viewers may keep them too.
-    "kols:search_save": Rule(PERSONAL, ("POST",), data=lambda w: {"name": "Mine", "query": "q=x"}),
+    # A saved search is the caller's own list filter: viewers may keep them too, but it lives
+    # in a group, so a user without a membership cannot.
+    "kols:search_save": Rule(
+        PERSONAL, ("POST",), data=lambda w: {"name": "Mine", "query": "q=x"}, overrides=(("stranger", 403),)
+    ),
     "kols:search_delete": Rule(OWNER_ONLY, ("POST",), kwargs=lambda w: {"pk": w.saved_search.pk}),
     # import and export
     "kols:export": Rule(EXPORT, kwargs=lambda w: {"fmt": "csv"}),
@@ -170,7 +175,7 @@ ADMIN_REGEX_EXAMPLES = {
     r"^([^/]+)/history/([^/]+)/$": "1/history/1/",
     r"(?P<url>.*)$": "no-such-page/",
 }
-ROLES = ("anonymous", "outsider", "viewer", "editor")
+ROLES = ("anonymous", "outsider", "viewer", "stranger", "editor")
 # Who the control request runs as, per kind of access (None: no control needed).
 CONTROL_ROLE = {GROUP_WRITE: "editor", OBJECT_WRITE: "editor", OWNER_ONLY: "editor", EXPORT: "editor"}
 
@@ -257,6 +262,7 @@ def world(group, other_group, specialist, viewer, outsider, kol, channel):
         anonymous=None,
         outsider=outsider,
         viewer=viewer,
+        stranger=User.objects.create_user(username="stranger", password="Kolops-test-pass-1"),
         editor=specialist,
     )
 
@@ -339,52 +345,82 @@ def assert_status(code):
     return check
 
 
+def assert_status_in(*codes):
+    def check(response, rule):
+        assert response.status_code in codes, response.status_code
+
+    return check
+
+
+def assert_refused_or_hidden(response, rule):
+    # Pages refuse a user without a membership (403); API lists answer with nothing.
+    if response.status_code != 403:
+        assert_hides_group_data(response, rule)
+
+
 def assert_nothing_into_group(response, rule):
     # An outsider may use the form for their own group; aimed at this group it must not act.
     assert response.status_code < 500 and response.status_code != 401, response.status_code
 
 
 EXPECTED = {
-    PUBLIC: {"anonymous": assert_answered, "outsider": assert_answered, "viewer": assert_answered},
-    PERSONAL: {"anonymous": assert_sent_to_login, "outsider": assert_let_in, "viewer": assert_let_in},
+    PUBLIC: {
+        "anonymous": assert_answered,
+        "outsider": assert_answered,
+        "viewer": assert_answered,
+        "stranger": assert_answered,
+    },
+    PERSONAL: {
+        "anonymous": assert_sent_to_login,
+        "outsider": assert_let_in,
+        "viewer": assert_let_in,
+        "stranger": assert_let_in,
+    },
     GROUP_READ: {
         "anonymous": assert_sent_to_login,
         "outsider": assert_hides_group_data,
         "viewer": assert_shows_group_data,
+        "stranger": assert_refused_or_hidden,
     },
     OBJECT_READ: {
         "anonymous": assert_sent_to_login,
         "outsider": assert_status(404),
         "viewer": assert_shows_group_data,
+        "stranger": assert_status_in(403, 404),
     },
     GROUP_WRITE: {
         "anonymous": assert_sent_to_login,
         "outsider": assert_nothing_into_group,
         "viewer": assert_status(403),
         "editor": assert_let_in,
+        "stranger": assert_status(403),
     },
     OBJECT_WRITE: {
         "anonymous": assert_sent_to_login,
         "outsider": assert_status(404),
         "viewer": assert_status(403),
         "editor": assert_let_in,
+        "stranger": assert_status_in(403, 404),
     },
     OWNER_ONLY: {
         "anonymous": assert_sent_to_login,
         "outsider": assert_status(404),
         "viewer": assert_status(404),
         "editor": assert_let_in,
+        "stranger": assert_status_in(403, 404),
     },
     EXPORT: {
         "anonymous": assert_sent_to_login,
         "outsider": assert_hides_group_data,
         "viewer": assert_status(403),
         "editor": assert_shows_group_data,
+        "stranger": assert_status(403),
     },
     ROUTE_ONLY: {
         "anonymous": assert_status(404),
         "outsider": assert_status(404),
         "viewer": assert_status(404),
+        "stranger": assert_status(404),
     },
 }
 
@@ -416,8 +452,10 @@ def test_access(world, client, name, method, role):
 
     response = request(client, method, url, rule, world)
 
+    expected = dict(rule.overrides)
+    check = assert_status(expected[role]) if role in expected else EXPECTED[rule.access][role]
     try:
-        EXPECTED[rule.access][role](response, rule)
+        check(response, rule)
         if not may_change:
             assert snapshot(except_owned_by=user if own_records_only else None) == before, "the data changed"
     except AssertionError:
@@ -440,7 +478,7 @@ def admin_refusal_target(path: str) -> str:
     return reverse("admin:index") if path == reverse("admin:logout") else reverse("admin:login")
 
 
-@pytest.mark.parametrize("role", ["anonymous", "outsider", "viewer", "editor"])
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "viewer", "stranger", "editor"])
 def test_admin_is_for_staff_only(world, client, role):
     user = getattr(world, role)
     if user is not None:

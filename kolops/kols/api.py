@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -18,11 +18,11 @@ from ninja import Query, Router, Status
 from kolops.accounts.models import Organization
 from kolops.core.pagination import keyset_page
 from kolops.core.permissions import group_ids_for
-from kolops.core.text import fold
 from kolops.core.views import get_scoped_or_404
 
 from . import selectors, services
 from .models import Category, Channel, Kol, RateCard
+from .query import ChannelQuery
 from .schemas import (
     ChannelDetailOut,
     ChannelFilters,
@@ -179,7 +179,7 @@ def _cursor_errors() -> Iterator[None]:
     """A malformed cursor, or one from another sort order, is the caller's error (422)."""
     try:
         yield
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, ValidationError) as exc:
         raise ValidationError({"after": [_("This cursor is not valid for this list.")]}) from exc
 
 
@@ -272,20 +272,18 @@ def _channel_detail(user, channel_id: int) -> Channel:
 
 
 def _kol_search(user, *, q: str, include_archived: bool) -> QuerySet:
-    """KOLs `user` may see whose channels' search text, or whose name, holds every word of `q`.
+    """KOLs `user` may see that have a channel the channel search finds for `q`, or whose name
+    holds every word of `q` (a KOL without channels has only its name).
 
     TODO(selectors): move to `selectors.kol_search` (proposed; selectors.py is owned elsewhere).
     """
     kols = Kol.objects.for_user(user).prefetch_related("categories", "tags")
     if not include_archived:
         kols = kols.filter(archived_at__isnull=True)
-    words = fold(q).split()
-    if words:
-        channel_hit = Channel.objects.filter(kol_id=OuterRef("pk"))
+    if q.strip():
+        channels = selectors.channel_search(user=user, query=ChannelQuery(q=q, include_archived=True))
         name_hit = Q()
-        for word in words:
-            channel_hit = channel_hit.filter(search_text__contains=word)
         for word in q.split():
             name_hit &= Q(display_name__icontains=word)
-        kols = kols.filter(Exists(channel_hit) | name_hit)
+        kols = kols.filter(Q(pk__in=channels.values("kol_id")) | name_hit)
     return kols

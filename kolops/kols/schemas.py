@@ -202,12 +202,16 @@ class ChannelOut(ChannelBrief):
 
 
 class RegionShareOut(Schema):
+    """Share (%) of a channel's audience in a country, province or city."""
+
     level: str
     region: str
     share: float
 
 
 class RateOut(Schema):
+    """A price on a channel's rate card, rounded to its currency's minor unit."""
+
     id: int
     deliverable_type: str
     price: Decimal = Field(description="Decimal string; VND has no minor unit.")

@@ -3,7 +3,10 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db import connections
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kolops.core.money import Currency, fx_rate
@@ -50,13 +53,39 @@ def _category_mask(slugs: list[str]) -> int:
     return mask
 
 
+# Trigram indexes (migration 0003) index every three-character piece of the search text, so
+# they can only find words of at least this length; shorter ones are matched with LIKE.
+TRIGRAM = 3
+SQLITE_TEXT_MATCH = "SELECT rowid FROM kols_channel_fts WHERE kols_channel_fts MATCH %s"
+
+
+def _text_filter(qs: QuerySet, text: str) -> QuerySet:
+    """Channels whose search text contains every word of `text` (folded), anywhere.
+
+    PostgreSQL serves `LIKE '%word%'` from its trigram index itself. On SQLite the words of
+    three or more characters go to the FTS5 trigram table as quoted phrases (a phrase of
+    trigrams matches exactly the substring), shorter ones stay LIKE filters.
+    """
+    words = fold(text).split()
+    if connections[qs.db].vendor == "sqlite":
+        long_words = [w for w in words if len(w) >= TRIGRAM]
+        if long_words:
+            match = " AND ".join('"{}"'.format(w.replace('"', '""')) for w in long_words)
+            # The words travel as a bound parameter; the SQL text is a constant.
+            qs = qs.filter(pk__in=RawSQL(SQLITE_TEXT_MATCH, [match]))  # noqa: S611
+        words = [w for w in words if len(w) < TRIGRAM]
+    for word in words:
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
 def channel_search(*, user, query: ChannelQuery) -> QuerySet:
     """Channels `user` may see that match `query`, unordered (see `channel_page`)."""
     qs = Channel.objects.for_user(user)
     if not query.include_archived:
         qs = qs.filter(is_archived=False)
-    for word in fold(query.q).split():
-        qs = qs.filter(search_text__contains=word)
+    if query.q.strip():
+        qs = _text_filter(qs, query.q)
     if query.platforms:
         qs = qs.filter(platform__in=query.platforms)
     if query.tiers:
@@ -98,7 +127,9 @@ def channel_search(*, user, query: ChannelQuery) -> QuerySet:
         if len(fields) == 1:
             qs = qs.filter(**{f"{fields[0]}__gte": query.min_age_share})
         elif fields:
-            total = sum((F(f) for f in fields[1:]), F(fields[0]))
+            # An unknown bucket counts as 0 %: it must not hide a channel whose known ones qualify.
+            shares = [Coalesce(F(f), Value(Decimal(0))) for f in fields]
+            total = sum(shares[1:], shares[0])
             qs = qs.alias(age_share=total).filter(age_share__gte=query.min_age_share)
     if query.min_female is not None:
         qs = qs.filter(aud_female__gte=query.min_female)

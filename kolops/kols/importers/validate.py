@@ -60,6 +60,7 @@ _MULTIPLIERS = {
     "億": 10**8,
 }
 _CURRENCY_MARKS = re.compile(r"(?i)^(?:vnd|usd|cny|rmb|[₫đ$¥￥元])\s*|\s*(?:vnd|usd|cny|rmb|[₫đ$¥￥元])$")
+_PLAIN_NUMBER = re.compile(r"^\d{1,18}(?:\.\d{1,6})?$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
 _DIGITS_AND_SEPARATORS = re.compile(r"^[\d.,]*\d[\d.,]*$")
 _SUFFIX = re.compile(r"^(.*?\d)\s*([^\d\s.,]+)$")
@@ -97,6 +98,10 @@ _CURRENCY_ALIASES = {
     "$": "USD",
 }
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
+# Strict subsets of what Django's validators accept, checked first because they are cheap.
+_DOMAIN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+_SIMPLE_URL = re.compile(rf"(?i)^https?://{_DOMAIN}(?::\d{{2,5}})?(?:[/?#][^\s]*)?$")
+_SIMPLE_EMAIL = re.compile(rf"(?i)^[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@{_DOMAIN}$")
 _email_validator = EmailValidator()
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -128,11 +133,11 @@ class Catalog:
         category_keys: dict[str, str] = {}
         for slug, *names in categories:
             for key in (slug, *names):
-                category_keys[_choice_key(key)] = slug
+                category_keys[_choice_key(str(key))] = slug
         region_keys: dict[str, tuple[str, str]] = {}
         for code, level, names in regions:
             for key in (code, *names):
-                region_keys[_choice_key(key)] = (code, level)
+                region_keys[_choice_key(str(key))] = (code, level)
         return cls(categories=category_keys, regions=region_keys)
 
 
@@ -197,8 +202,15 @@ class Validation:
 # ---- cell parsers ---------------------------------------------------------------------------
 
 
-def _choice_key(text) -> str:
-    return _CHOICE_KEY.sub("_", fold(str(text))).strip("_")
+@functools.lru_cache(maxsize=8192)
+def _choice_key(text: str) -> str:
+    # Cached: a file repeats the same few platforms, statuses, regions and categories.
+    return _CHOICE_KEY.sub("_", fold(text)).strip("_")
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold(text: str) -> str:
+    return fold(text)
 
 
 def _display(raw) -> str:
@@ -261,8 +273,11 @@ def parse_number(raw, *, decimal_first: bool = False, allow_percent: bool = Fals
         return Decimal(repr(raw))
     if isinstance(raw, Decimal):
         return raw
+    text = str(raw).strip()
+    if _PLAIN_NUMBER.match(text):  # the common case, read without further ado
+        return Decimal(text)
     # NFKC turns full-width digits and no-break spaces into their plain forms.
-    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    text = unicodedata.normalize("NFKC", text)
     if not text or text.lower() in _EMPTY_TOKENS:
         return None
     text = unneutralise(text)
@@ -376,7 +391,7 @@ def parse_bool(raw) -> bool | None:
         if raw in (0, 1):
             return bool(raw)
         raise CellInvalid(_("Expected yes or no."))
-    key = fold(str(raw)).strip()
+    key = _fold(str(raw).strip())
     if not key:
         return None
     if key in _TRUE:
@@ -393,9 +408,9 @@ def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
     for language in ("en", "vi", "zh-hans"):
         with translation.override(language):
             for value, label in choices.choices:
-                lookup.setdefault(_choice_key(label), value)
+                lookup.setdefault(_choice_key(str(label)), value)
     for value in choices.values:
-        lookup[_choice_key(value)] = value
+        lookup[_choice_key(str(value))] = value
     if choices is Platform:
         lookup.update({_choice_key(k): v.value for k, v in _PLATFORM_ALIASES.items()})
     if set(choices.values) >= {"VND", "CNY", "USD"}:
@@ -481,7 +496,7 @@ def parse_tags(raw, max_length: int) -> list[str] | None:
             raise CellInvalid(
                 _("A tag is at most %(limit)s characters: “%(tag)s”.") % {"limit": max_length, "tag": tag}
             )
-    return _dedupe(tags, key=fold)
+    return _dedupe(tags, key=_fold)
 
 
 def parse_region(raw, catalog: Catalog) -> tuple[str, str] | None:
@@ -494,6 +509,11 @@ def parse_region(raw, catalog: Catalog) -> tuple[str, str] | None:
             _("Unknown region “%(value)s”: use a code such as VN-SG or CN-GD.") % {"value": text}
         )
     return found
+
+
+def parse_region_code(raw, catalog: Catalog) -> str | None:
+    found = parse_region(raw, catalog)
+    return found[0] if found else None
 
 
 def parse_region_shares(raw, catalog: Catalog) -> list[RegionShare] | None:
@@ -542,10 +562,11 @@ def parse_email(raw, max_length: int) -> str | None:
     text = parse_text(raw, max_length)
     if text is None:
         return None
-    try:
-        _email_validator(text)
-    except ValidationError:
-        raise CellInvalid(_("Not an e-mail address.")) from None
+    if not _SIMPLE_EMAIL.match(text):
+        try:
+            _email_validator(text)
+        except ValidationError:
+            raise CellInvalid(_("Not an e-mail address.")) from None
     return text
 
 
@@ -561,46 +582,52 @@ def parse_url(raw, max_length: int) -> str | None:
             _("At most %(limit)s characters (this has %(count)s).")
             % {"limit": max_length, "count": len(text)}
         )
-    try:
-        _url_validator(text)
-    except ValidationError:
-        raise CellInvalid(_("Not a web link.")) from None
+    # Most links are plain ASCII ones that Django's (slow) validator would accept anyway.
+    if not _SIMPLE_URL.match(text):
+        try:
+            _url_validator(text)
+        except ValidationError:
+            raise CellInvalid(_("Not a web link.")) from None
     return text
+
+
+def cell_parser(column: Column, catalog: Catalog) -> Callable[[Any], Any]:
+    """The function that reads cells of `column` (worked out once per file, not per cell)."""
+    kind = column.kind
+    if kind is Kind.TEXT:
+        return functools.partial(parse_text, max_length=column.max_length)
+    if kind is Kind.INT:
+        return parse_int
+    if kind is Kind.PERCENT or kind is Kind.DECIMAL:
+        return functools.partial(parse_percent, max_value=column.max_value or 100)
+    if kind is Kind.MONEY:
+        return parse_money
+    if kind is Kind.CHOICE:
+        return functools.partial(parse_choice, choices=column.choices)
+    if kind is Kind.BOOL:
+        return parse_bool
+    if kind is Kind.CHOICE_LIST:
+        return functools.partial(parse_choice_list, choices=column.choices)
+    if kind is Kind.TEXT_LIST:
+        return functools.partial(parse_tags, max_length=column.max_length or 60)
+    if kind is Kind.CATEGORIES:
+        return functools.partial(parse_categories, catalog=catalog)
+    if kind is Kind.LANGUAGES:
+        return parse_languages
+    if kind is Kind.REGION:
+        return functools.partial(parse_region_code, catalog=catalog)
+    if kind is Kind.REGION_SHARES:
+        return functools.partial(parse_region_shares, catalog=catalog)
+    if kind is Kind.EMAIL:
+        return functools.partial(parse_email, max_length=column.max_length or 254)
+    if kind is Kind.URL:
+        return functools.partial(parse_url, max_length=column.max_length or 500)
+    raise AssertionError(f"unhandled column kind {kind}")  # pragma: no cover
 
 
 def parse_cell(column: Column, raw, catalog: Catalog):
     """The typed value of one cell of `column` (None when empty). Raises CellInvalid."""
-    kind = column.kind
-    if kind is Kind.TEXT:
-        return parse_text(raw, column.max_length)
-    if kind is Kind.INT:
-        return parse_int(raw)
-    if kind is Kind.PERCENT or kind is Kind.DECIMAL:
-        return parse_percent(raw, column.max_value or 100)
-    if kind is Kind.MONEY:
-        return parse_money(raw)
-    if kind is Kind.CHOICE:
-        return parse_choice(raw, column.choices)
-    if kind is Kind.BOOL:
-        return parse_bool(raw)
-    if kind is Kind.CHOICE_LIST:
-        return parse_choice_list(raw, column.choices)
-    if kind is Kind.TEXT_LIST:
-        return parse_tags(raw, column.max_length or 60)
-    if kind is Kind.CATEGORIES:
-        return parse_categories(raw, catalog)
-    if kind is Kind.LANGUAGES:
-        return parse_languages(raw)
-    if kind is Kind.REGION:
-        found = parse_region(raw, catalog)
-        return found[0] if found else None
-    if kind is Kind.REGION_SHARES:
-        return parse_region_shares(raw, catalog)
-    if kind is Kind.EMAIL:
-        return parse_email(raw, column.max_length or 254)
-    if kind is Kind.URL:
-        return parse_url(raw, column.max_length or 500)
-    raise AssertionError(f"unhandled column kind {kind}")  # pragma: no cover
+    return cell_parser(column, catalog)(raw)
 
 
 # ---- the table ----------------------------------------------------------------------------
@@ -680,6 +707,11 @@ def validate_table(
     if result.errors:
         return result
 
+    # Where each column's value goes, worked out once rather than per cell.
+    slots = [
+        (index, column, column.part, column.field_name, cell_parser(column, catalog))
+        for index, column in positions
+    ]
     has_prices = any(c.part == RATE for c in result.columns)
     has_currency = "price_currency" in seen
     by_handle: dict[tuple[str, str], list[tuple[int, str]]] = {}
@@ -689,9 +721,7 @@ def validate_table(
         result.total_rows += 1
         if progress and result.total_rows % progress_every == 0:
             progress(result.total_rows)
-        record = _validate_row(
-            number, cells, positions, catalog, result, max_errors, has_prices, has_currency
-        )
+        record = _validate_row(number, cells, slots, catalog, result, max_errors, has_prices, has_currency)
         platform = record.channel.get("platform") if record else None
         if record is not None and platform and record.handle_key:
             by_handle.setdefault((platform, record.handle_key), []).append((number, record.channel["handle"]))
@@ -723,7 +753,7 @@ def validate_table(
     return result
 
 
-def _validate_row(number, cells, positions, catalog, result, max_errors, has_prices, has_currency):
+def _validate_row(number, cells, slots, catalog, result, max_errors, has_prices, has_currency):
     """Check one row; keep its record when it is valid. Returns the record (valid or not) so
     duplicates are found among every row that names a channel."""
     kol: dict[str, Any] = {}
@@ -733,27 +763,26 @@ def _validate_row(number, cells, positions, catalog, result, max_errors, has_pri
     currency = None
     errors = 0
     width = len(cells)
-    for index, column in positions:
+    for index, column, part, field_name, parser in slots:
         raw = cells[index] if index < width else None
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if raw is None or raw == "":
             value = None
         else:
             try:
-                value = parse_cell(column, raw, catalog)
+                value = parser(raw)
             except CellInvalid as error:
                 errors += 1
                 result.add_error(RowError(number, column.name, _display(raw), error.message), max_errors)
                 continue
-        part = column.part
         if part == KOL:
-            kol[column.field_name] = value
-        elif part == CONTACT:
-            kol[f"contact:{column.field_name}"] = value
+            kol[field_name] = value
         elif part == CHANNEL:
-            channel[column.field_name] = value
+            channel[field_name] = value
+        elif part == CONTACT:
+            kol[f"contact:{field_name}"] = value
         elif part == RATE:
             if value is not None:
-                prices[column.field_name] = value
+                prices[field_name] = value
         elif column.target == "regions":
             regions = value
         elif column.target == "currency":

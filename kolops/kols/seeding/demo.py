@@ -78,7 +78,11 @@ def _read_passwords(path: Path) -> dict[str, str]:
 
 def _write_passwords(path: Path, passwords: dict[str, str], title: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"# {title}", "# Written once by `kolops demo-setup`; delete this file to get new passwords.", ""]
+    lines = [
+        f"# {title}",
+        "# Written once by `kolops demo-setup`; delete this file to get new passwords.",
+        "",
+    ]
     lines += [f"{name}: {password}" for name, password in passwords.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)

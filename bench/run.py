@@ -1,0 +1,251 @@
+"""`make bench`: search latency at 10K, 100K and 1M channels on SQLite and PostgreSQL, and import speed.
+
+    .venv/bin/python bench/run.py [--sizes 10000,100000,1000000] [--reps 5]
+        [--databases sqlite,postgresql] [--keep] [--no-import]
+
+Benchmark databases are separate from the application's: `var/bench.sqlite3` (under
+KOLOPS_VAR_DIR when set) and the PostgreSQL database named in KOLOPS_BENCH_POSTGRES_URL
+(default postgresql://postgres@127.0.0.1:5432/kolops_bench), dropped and created afresh; the
+PostgreSQL part is skipped, with a message, when the server cannot be reached. Each database
+is measured in its own process (`bench/search_bench.py`); the import benchmark
+(`bench/import_bench.py`, `run(database_url)`) runs after it, also in a process of its own.
+Results are printed as a table and kept in var/bench-results.json. The exit status is 1 when
+a search target is missed: p95 ≤ 100 ms at 1M channels, and p95 at 1M ≤ 3 × p95 at 10K.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("KOLOPS_VAR_DIR", PROJECT_DIR / "var"))
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/kolops_bench"
+TARGET_P95_MS = 100.0
+TARGET_GROWTH = 3.0
+LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+# ---- databases -----------------------------------------------------------------------------
+
+
+def sqlite_url() -> tuple[str, Path]:
+    path = VAR_DIR / "bench.sqlite3"
+    return f"sqlite:///{path}", path
+
+
+def remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _postgres_admin(url: str):
+    """A connection to the server's maintenance database, or None when unreachable."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(url)
+    try:
+        return psycopg.connect(
+            make_conninfo(**{**params, "dbname": "postgres"}), autocommit=True, connect_timeout=3
+        )
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL at {url} is not reachable ({str(error).strip()}): its part is skipped.")
+        return None
+
+
+def _postgres_name(url: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    return conninfo_to_dict(url)["dbname"]
+
+
+def recreate_postgres(url: str, admin) -> None:
+    from psycopg import sql
+
+    name = sql.Identifier(_postgres_name(url))
+    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+    admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def drop_postgres(url: str, admin) -> None:
+    from psycopg import sql
+
+    admin.execute(
+        sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_postgres_name(url)))
+    )
+
+
+def sibling_url(url: str, suffix: str) -> str:
+    """The URL of another database on the same server: `<name><suffix>`."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(url)
+    return make_conninfo(**{**params, "dbname": params["dbname"] + suffix})
+
+
+# ---- children ------------------------------------------------------------------------------
+
+
+def run_child(args: list[str]) -> dict | None:
+    """Run a benchmark process (its progress shows as it goes); its JSON result, or None."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    try:
+        done = subprocess.run([sys.executable, *args, "--out", str(out)], cwd=PROJECT_DIR, check=False)
+        if done.returncode != 0 or not out.stat().st_size:
+            print(f"  (failed: {' '.join(args[:1])} exited with {done.returncode})")
+            return None
+        return json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def import_child(database_url: str, out: str) -> None:
+    """In a child process: call bench/import_bench.py's `run(database_url)`, keep its result."""
+    sys.path.insert(0, str(PROJECT_DIR / "bench"))
+    try:
+        import import_bench
+    except ImportError as error:
+        Path(out).write_text(json.dumps({"skipped": f"bench/import_bench.py not importable: {error}"}))
+        return
+    result = import_bench.run(None if database_url == "sqlite-temporary" else database_url)
+    Path(out).write_text(json.dumps(result, ensure_ascii=False))
+
+
+# ---- report --------------------------------------------------------------------------------
+
+
+def print_report(runs: list[dict], imports: dict[str, dict]) -> bool:
+    """Print the tables; returns whether every search target was met."""
+    ok = True
+    if runs:
+        reps = runs[0]["reps"]
+        print()
+        print(
+            f"Search: 20 fixed searches × {reps} warm runs as a specialist; each is one page of 50 "
+            "(selectors.channel_page) and a count capped at 10,000 (selectors.channel_count)."
+        )
+        header = (
+            f"{'database':<11}{'channels':>11}{'seed s':>9}{'rows/s':>10}"
+            f"{'page p50':>10}{'p95':>8}{'count p50':>11}{'p95':>8}{'both p50':>10}{'p95':>8}   (ms)"
+        )
+        print(header)
+        print("-" * len(header))
+        for run in runs:
+            for step in run["steps"]:
+                seed, summary = step["seeding"], step["summary"]
+                seconds = f"{seed['seconds']}" if seed else "—"
+                rate = f"{seed['rows_per_second']:,}" if seed else "—"
+                print(
+                    f"{LABELS[run['database']]:<11}{step['channels']:>11,}{seconds:>9}{rate:>10}"
+                    f"{summary['page']['p50']:>10}{summary['page']['p95']:>8}"
+                    f"{summary['count']['p50']:>11}{summary['count']['p95']:>8}"
+                    f"{summary['total']['p50']:>10}{summary['total']['p95']:>8}"
+                )
+        print()
+        for run in runs:
+            ok &= _targets(run)
+        for run in runs:
+            _slowest(run)
+    for label, result in imports.items():
+        if "skipped" in result:
+            print(f"Import ({label}): skipped, {result['skipped']}")
+        else:
+            print(
+                f"Import ({label}): {result['rows']:,} rows in {result['seconds']} s = "
+                f"{result['rows_per_second']:,} rows/s; re-import of the same file "
+                f"{result.get('reimport_seconds', '—')} s"
+            )
+    return ok
+
+
+def _targets(run: dict) -> bool:
+    steps = run["steps"]
+    first, last = steps[0], steps[-1]
+    p95, base = last["summary"]["total"]["p95"], first["summary"]["total"]["p95"]
+    growth = p95 / base if base else float("inf")
+    met = p95 <= TARGET_P95_MS and (len(steps) == 1 or growth <= TARGET_GROWTH)
+    print(
+        f"{LABELS[run['database']]}: page + count p95 at {last['channels']:,} channels = {p95} ms "
+        f"(target ≤ {TARGET_P95_MS:.0f}), {growth:.1f} × the p95 at {first['channels']:,} "
+        f"(target ≤ {TARGET_GROWTH:.0f} ×): {'met' if met else 'MISSED'}"
+    )
+    return met
+
+
+def _slowest(run: dict, shown: int = 5) -> None:
+    last = run["steps"][-1]
+
+    def worst(result):
+        return max(p + c for p, c in zip(result["page_ms"], result["count_ms"], strict=True))
+
+    print(
+        f"\nSlowest searches on {LABELS[run['database']]} at {last['channels']:,} channels (page + count, ms):"
+    )
+    for result in sorted(last["searches"], key=worst, reverse=True)[:shown]:
+        print(f"  {worst(result):8.1f}  {result['name']}  ({result['matches']} matches)")
+
+
+# ---- main ----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--keep", action="store_true", help="reuse and keep the benchmark databases")
+    parser.add_argument("--no-import", action="store_true", help="leave out the import benchmark")
+    parser.add_argument("--import-child", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.import_child:
+        import_child(args.import_child, args.out)
+        return 0
+
+    databases = args.databases.split(",")
+    postgres_url = os.environ.get("KOLOPS_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    admin = _postgres_admin(postgres_url) if "postgresql" in databases else None
+    runs, imports = [], {}
+    search = ["bench/search_bench.py", "--sizes", args.sizes, "--reps", str(args.reps)]
+    if "sqlite" in databases:
+        url, path = sqlite_url()
+        print(f"SQLite: {path}")
+        if not args.keep:
+            remove_sqlite(path)
+        if result := run_child([*search, "--database-url", url]):
+            runs.append(result)
+        if not args.keep:
+            remove_sqlite(path)
+    if admin is not None:
+        print(f"PostgreSQL: {postgres_url}")
+        if not args.keep:
+            recreate_postgres(postgres_url, admin)
+        if result := run_child([*search, "--database-url", postgres_url]):
+            runs.append(result)
+        if not args.keep:
+            drop_postgres(postgres_url, admin)
+    if not args.no_import:
+        print("Import benchmark (bench/import_bench.py) …")
+        targets = {"SQLite": "sqlite-temporary"} if "sqlite" in databases else {}
+        if admin is not None:
+            targets["PostgreSQL"] = sibling_url(postgres_url, "_import")
+            recreate_postgres(targets["PostgreSQL"], admin)
+        for label, url in targets.items():
+            imports[label] = run_child(["bench/run.py", "--import-child", url]) or {"skipped": "it failed"}
+        if admin is not None:
+            drop_postgres(targets["PostgreSQL"], admin)
+    ok = print_report(runs, imports)
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "bench-results.json").write_text(
+        json.dumps({"search": runs, "import": imports}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
