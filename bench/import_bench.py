@@ -131,18 +131,39 @@ def _setup_django(database_url: str | None) -> str | None:
 
 
 def _cleanup(group) -> None:
-    """Delete the bench group's records, their history and the group."""
-    from django.db import transaction
+    """Delete the bench group's records, their history and the group.
 
-    from kolops.kols.models import Channel, Kol, RateCard, Tag
+    Plain DELETE statements: the ORM's delete() would load every channel to write a history
+    row for it (django-simple-history listens to deletions).
+    """
+    from django.db import connection, transaction
 
-    with transaction.atomic():
-        channel_ids = Channel.objects.filter(group=group).values("pk")
-        RateCard.history.filter(channel_id__in=channel_ids).delete()
-        Channel.history.filter(group_id=group.pk).delete()
-        Kol.history.filter(group_id=group.pk).delete()
-        Kol.objects.filter(group=group).delete()  # channels, rates, shares, snapshots cascade
-        Tag.objects.filter(group=group).delete()
+    from kolops.kols.models import AudienceRegionShare, Channel, FollowerSnapshot, Kol, RateCard, Tag
+
+    quote = connection.ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    channels = f"SELECT id FROM {table(Channel)} WHERE group_id = %s"
+    kols = f"SELECT id FROM {table(Kol)} WHERE group_id = %s"
+    statements = [
+        f"DELETE FROM {table(RateCard.history.model)} WHERE channel_id IN ({channels})",
+        *(
+            f"DELETE FROM {table(model)} WHERE channel_id IN ({channels})"
+            for model in (FollowerSnapshot, AudienceRegionShare, RateCard)
+        ),
+        f"DELETE FROM {table(Kol.categories.through)} WHERE kol_id IN ({kols})",
+        f"DELETE FROM {table(Kol.tags.through)} WHERE kol_id IN ({kols})",
+        f"DELETE FROM {table(Channel)} WHERE group_id = %s",
+        f"DELETE FROM {table(Channel.history.model)} WHERE group_id = %s",
+        f"DELETE FROM {table(Kol)} WHERE group_id = %s",
+        f"DELETE FROM {table(Kol.history.model)} WHERE group_id = %s",
+        f"DELETE FROM {table(Tag)} WHERE group_id = %s",
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement, [group.pk])
         # A group is its own `group`; unlink it before deleting (the key protects it).
         type(group).objects.filter(pk=group.pk).update(group=None)
         type(group).objects.filter(pk=group.pk).delete()

@@ -14,6 +14,7 @@ instance per row.
 """
 
 import functools
+import json
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -53,6 +54,15 @@ def _converter(field: models.Field) -> Callable | None:
     """
     if field.get_internal_type() in _PLAIN_TYPES:
         return None
+    if isinstance(field, models.JSONField):
+        # What JSONField.get_db_prep_save does, minus three layers of calls; PostgreSQL casts
+        # the JSON text to jsonb.
+        encoder = field.encoder
+
+        def dump(value):
+            return None if value is None else json.dumps(value, cls=encoder)
+
+        return dump
     prepare = functools.partial(field.get_db_prep_save, connection=connection)
     if field.get_internal_type() in ("DateTimeField", "DateField"):
         return functools.lru_cache(maxsize=64)(prepare)

@@ -12,6 +12,8 @@ changed, because they feed the UPDATE and the history row. `_apply_channel_field
 handles, tiers and search text follow the same rules as the web forms.
 """
 
+import functools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kolops.core.text import fold
+from kolops.core.text import fold as _fold_text
 
 from . import bulk
 from .choices import AGE_FIELDS, KolStatus
@@ -90,6 +92,12 @@ def display_value(value) -> str:
     return "" if value is None else str(value)
 
 
+@functools.lru_cache(maxsize=16384)
+def fold(text: str) -> str:
+    """`core.text.fold`, remembered: tag names repeat across a file's KOLs."""
+    return _fold_text(text)
+
+
 def _same(key: str, a, b) -> bool:
     """Whether two rows give one KOL the same value (names and lists loosely)."""
     if key == "display_name":
@@ -101,12 +109,7 @@ def _same(key: str, a, b) -> bool:
     return a == b
 
 
-def _copy(value):
-    if isinstance(value, list):
-        return list(value)
-    if isinstance(value, dict):
-        return dict(value)
-    return value
+read_kol = operator.attrgetter(*KOL_FIELDS)
 
 
 def rate_order(rate) -> tuple:
@@ -143,6 +146,7 @@ class ImportRun:
         self.errors: list[RowError] = []
         self.created = self.updated = self.unchanged = 0
         self.categories = {c.slug: c for c in Category.objects.all()}
+        self.category_by_id = {c.pk: c for c in self.categories.values()}
         self.plan_of: dict[int, KolPlan] = {}  # id(record) → its KOL's plan
         self.new_kol = bulk.blank(Kol)
         self.new_channel = bulk.blank(Channel)
@@ -277,7 +281,8 @@ class ImportRun:
             is_new = kol is None
             if is_new:
                 kol = self.new_kol(group_id=self.group.pk, created_by_id=self.user.pk if self.user else None)
-            before = {f: _copy(getattr(kol, f)) for f in KOL_FIELDS}
+            # `_apply_kol` sets new lists and dicts, never changes them in place: no copies.
+            before = read_kol(kol)
             self._apply_kol(kol, plan)
             if kol.status != KolStatus.BLACKLISTED:
                 kol.blacklist_reason = ""
@@ -287,7 +292,8 @@ class ImportRun:
                         plan.records[0].row, "blacklist_reason", "", _("Give the reason for blacklisting.")
                     )
                 )
-            fields = [f for f in KOL_FIELDS if getattr(kol, f) != before[f]]
+            after = read_kol(kol)
+            fields = [f for f, old, new in zip(KOL_FIELDS, before, after, strict=True) if old != new]
             categories = old_categories.get(plan.kol_id, set())
             if "categories" in plan.values:
                 wanted = {self.categories[s].pk for s in plan.values["categories"][0] or []}
@@ -323,7 +329,7 @@ class ImportRun:
                     "kol_type": kol.kol_type,
                     "kol_status": kol.status,
                     "home_region": kol.home_region,
-                    "category_mask": category_mask(c for c in self.categories.values() if c.pk in categories),
+                    "category_mask": category_mask(self.category_by_id[i] for i in categories),
                     "search_text": kol_search_text(kol, [*handles, *added, *sorted(tag_names.values())]),
                     "is_archived": kol.archived_at is not None,
                 }

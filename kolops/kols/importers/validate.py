@@ -242,10 +242,15 @@ def parse_text(raw, max_length: int | None = None) -> str | None:
     """Text, composed (NFC), trimmed; formula-like text is kept as it is, as text."""
     if raw is None:
         return None
-    text = unicodedata.normalize("NFC", _as_text(raw)).replace("\x00", "").strip()
+    text = (raw if isinstance(raw, str) else _as_text(raw)).strip()
     if not text:
         return None
-    text = unneutralise(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if "\x00" in text:  # PostgreSQL refuses NUL in text
+        text = text.replace("\x00", "").strip()
+    if text[0] == "'":
+        text = unneutralise(text)
     if max_length and len(text) > max_length:
         raise CellInvalid(
             _("At most %(limit)s characters (this has %(count)s).")
