@@ -41,8 +41,33 @@ def roles_with(permission: str) -> frozenset[str]:
     return PERMISSIONS.get(permission, frozenset())
 
 
+class SystemReader:
+    """The trusted server-side reader of management commands (`kolops search`).
+
+    It holds the viewer role in every organization group, so it reads through the same
+    `.for_user()` scoping as everyone and every service refuses to write on its behalf.
+    `user=None` deliberately sees nothing: a view that forgets its user must not see all.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    pk = None
+
+    def __str__(self) -> str:
+        return "system reader"
+
+
+SYSTEM_READER = SystemReader()
+
+
 def roles_by_group(user) -> dict[int, frozenset[str]]:
     """The roles `user` holds in each organization group (one query, cached on the user)."""
+    if user is SYSTEM_READER:
+        from kolops.accounts.models import Organization
+
+        groups = Organization.objects.filter(group_id=models.F("pk")).values_list("pk", flat=True)
+        return {group_id: frozenset({Role.VIEWER}) for group_id in groups}
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
     cached = user.__dict__.get("_kolops_roles")

@@ -14,6 +14,7 @@ from kolops.core.pagination import Page, count_capped, keyset_page
 from kolops.core.regions import REGIONS
 from kolops.core.text import fold
 
+from . import text_index
 from .choices import AGE_FIELDS
 from .models import AudienceRegionShare, Category, Channel, ContactLog, Kol, RateCard, SavedSearch
 from .query import DEFAULT_SORT, SORTS, ChannelQuery
@@ -53,27 +54,18 @@ def _category_mask(slugs: list[str]) -> int:
     return mask
 
 
-# Trigram indexes (migration 0003) index every three-character piece of the search text, so
-# they can only find words of at least this length; shorter ones are matched with LIKE.
-TRIGRAM = 3
-SQLITE_TEXT_MATCH = "SELECT rowid FROM kols_channel_fts WHERE kols_channel_fts MATCH %s"
-
-
 def _text_filter(qs: QuerySet, text: str) -> QuerySet:
     """Channels whose search text contains every word of `text` (folded), anywhere.
 
-    PostgreSQL serves `LIKE '%word%'` from its trigram index itself. On SQLite the words of
-    three or more characters go to the FTS5 trigram table as quoted phrases (a phrase of
-    trigrams matches exactly the substring), shorter ones stay LIKE filters.
+    PostgreSQL serves `LIKE '%word%'` from its trigram index itself. On SQLite the words long
+    enough for the trigram index go to its FTS5 table in one MATCH; shorter ones stay LIKE.
     """
     words = fold(text).split()
-    if connections[qs.db].vendor == "sqlite":
-        long_words = [w for w in words if len(w) >= TRIGRAM]
-        if long_words:
-            match = " AND ".join('"{}"'.format(w.replace('"', '""')) for w in long_words)
-            # The words travel as a bound parameter; the SQL text is a constant.
-            qs = qs.filter(pk__in=RawSQL(SQLITE_TEXT_MATCH, [match]))  # noqa: S611
-        words = [w for w in words if len(w) < TRIGRAM]
+    if connections[qs.db].vendor == "sqlite" and (indexed := text_index.indexed_words(words)):
+        match = text_index.sqlite_match(indexed)
+        # The words travel as a bound parameter; the SQL text is a constant.
+        qs = qs.filter(pk__in=RawSQL(text_index.SQLITE_MATCH_IDS, [match]))  # noqa: S611
+        words = [w for w in words if w not in indexed]
     for word in words:
         qs = qs.filter(search_text__contains=word)
     return qs

@@ -22,6 +22,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def default_categories(transactional_db):
+    """The categories the data migration installs: a transactional test before this one may
+    have flushed them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("kolops.kols.migrations.0002_categories").add_categories(apps, None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from kolops.kols import services
 from kolops.kols.models import Kol
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The list's heading, the search button and a validation message in each language.
 WORDS = {

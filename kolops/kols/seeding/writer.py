@@ -27,6 +27,7 @@ from kolops.core.tiers import tier_for
 from ..choices import AGE_FIELDS
 from ..models import AudienceRegionShare, Category, Channel, ContactLog, FollowerSnapshot, Kol, RateCard
 from ..services import category_mask, kol_search_text, tags_resolve
+from ..text_index import sqlite_bulk_indexing
 from .records import ChannelSeed, KolSeed
 
 KOL_COLUMNS = (
@@ -289,8 +290,9 @@ def seed_write(
     with transaction.atomic():
         categories = {c.slug: c for c in Category.objects.all()}
         tag_ids: dict[str, int] = {}
-        for batch in batched(kols, batch_size):
-            result.add(_write_batch(group, list(batch), by, categories, tag_ids))
+        with sqlite_bulk_indexing(connection):
+            for batch in batched(kols, batch_size):
+                result.add(_write_batch(group, list(batch), by, categories, tag_ids))
     refresh_planner_statistics()
     return result
 

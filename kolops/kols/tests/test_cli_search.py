@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from kolops.core.permissions import SYSTEM_READER
 from kolops.kols import services
-from kolops.kols.management.commands.search import EveryGroupReader
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +126,6 @@ def test_without_json_it_prints_a_table(channel):
     )
 
 
-def test_the_every_group_reader_cannot_write(channel):
+def test_the_system_reader_cannot_write(channel):
     with pytest.raises(services.PermissionDenied):
-        services.channel_update(by=EveryGroupReader(), channel=channel, data={"followers": 1})
+        services.channel_update(by=SYSTEM_READER, channel=channel, data={"followers": 1})

@@ -1,6 +1,7 @@
 """The demo-data generator: deterministic, and shaped like the influencer market (DOMAIN §2)."""
 
 import dataclasses
+import itertools
 import statistics
 from collections import Counter
 from datetime import date, timedelta
@@ -31,7 +32,9 @@ def channels(population):
 
 
 def test_the_same_seed_gives_the_same_kols():
-    assert as_data(generate_kols(150, seed=3, today=TODAY)) == as_data(generate_kols(150, seed=3, today=TODAY))
+    assert as_data(generate_kols(150, seed=3, today=TODAY)) == as_data(
+        generate_kols(150, seed=3, today=TODAY)
+    )
 
 
 def test_another_seed_gives_other_kols():
@@ -120,7 +123,7 @@ def test_rising_stars_and_suspicious_spikes_are_labelled(channels):
         counts = [n for _day, n in c.snapshots]
         assert len(counts) == 26
         assert counts[-1] == c.followers
-        weekly = [b / a for a, b in zip(counts, counts[1:], strict=False) if a]
+        weekly = [b / a for a, b in itertools.pairwise(counts) if a]
         if c.seed_label == "rising_star":
             assert min(weekly) > 1.02 and counts[-1] > 3 * counts[0]
         elif c.seed_label == "suspicious_spike":
@@ -132,7 +135,7 @@ def test_rising_stars_and_suspicious_spikes_are_labelled(channels):
 def test_snapshots_are_weekly_and_end_today(channels):
     days = [day for day, _n in channels[0].snapshots]
     assert days[-1] == TODAY
-    assert {b - a for a, b in zip(days, days[1:], strict=False)} == {timedelta(weeks=1)}
+    assert {b - a for a, b in itertools.pairwise(days)} == {timedelta(weeks=1)}
 
 
 def test_names_are_vietnamese_and_chinese(population):

@@ -33,7 +33,9 @@ def test_every_generated_row_is_stored(seeded, group):
     channels = [c for kol in data for c in kol.channels]
     assert Kol.objects.filter(group=group).count() == result.kols == 60
     assert Channel.objects.filter(group=group).count() == result.channels == len(channels)
-    assert AudienceRegionShare.objects.count() == result.region_shares == sum(len(c.regions) for c in channels)
+    assert (
+        AudienceRegionShare.objects.count() == result.region_shares == sum(len(c.regions) for c in channels)
+    )
     assert RateCard.objects.count() == result.rates == sum(len(c.rates) for c in channels)
     assert FollowerSnapshot.objects.count() == result.snapshots == 26 * len(channels)
 

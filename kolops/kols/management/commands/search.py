@@ -17,9 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from pydantic import ValidationError
 
-from kolops.accounts.models import Organization
 from kolops.core.money import Currency
-from kolops.core.permissions import Role
+from kolops.core.permissions import SYSTEM_READER
 from kolops.core.tiers import Tier
 from kolops.kols import selectors
 from kolops.kols.choices import Platform
@@ -39,28 +38,6 @@ OPTIONS = {
     "price_currency": "--currency",
 }
 MAX_LIMIT = 10_000
-
-
-class EveryGroupReader:
-    """The trusted server-side reader of this command: it may view every group's KOLs.
-
-    It holds the viewer role in every organization group, so it reads through the same
-    `.for_user()` scoping as everyone, and every service refuses to write on its behalf.
-    It pre-fills the role cache that `core.permissions.roles_by_group` reads, because it is
-    no database user. A proposed `permissions.SYSTEM` actor would replace this class.
-    """
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-    pk = None
-
-    def __init__(self) -> None:
-        groups = Organization.objects.exclude(group=None).values_list("group_id", flat=True).distinct()
-        self._kolops_roles = {group_id: frozenset({Role.VIEWER}) for group_id in groups}
-
-    def __str__(self) -> str:
-        return "kolops search (every group)"
 
 
 class Command(BaseCommand):
@@ -150,9 +127,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def reader(username: str | None):
-        """Who the search runs as: `--user`, or the every-group reader."""
+        """Who the search runs as: `--user`, or the system reader (every group, read only)."""
         if not username:
-            return EveryGroupReader()
+            return SYSTEM_READER
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"--user: no active user {username!r}.")
