@@ -1,16 +1,25 @@
-"""Lean bulk writes for imports: multi-row INSERT (… RETURNING id) and executemany UPDATE.
+"""Lean bulk writes for imports: PostgreSQL COPY, SQLite executemany, no per-row ORM work.
 
-Django's `bulk_create` spends about 5 µs of Python per field value compiling its INSERT; an
-import row writes ~250 values (channel, KOL, their history, rates, shares, snapshot), which
-caps it near 800 rows/s. These helpers send the same SQL with values converted once per field
-type, and reach several thousand rows/s on SQLite and PostgreSQL. They stay within what
-Django guarantees: values pass through each field's `get_db_prep_save` unless the field type
-needs no conversion, `auto_now` fields are filled, and rows come back in VALUES order (which
-Django's own bulk_create relies on for both backends).
+Why not `bulk_create` / `bulk_update`: Django compiles each value of an INSERT in Python
+(about 5 µs per value) and `bulk_update` builds a CASE expression per field; an import row
+writes ~250 values (channel, KOL, their history, rates, shares, snapshot), which caps an
+import near 800 rows/s. And Django's psycopg backend binds parameters client-side, so a big
+multi-row INSERT is composed value by value in Python.
 
-History rows are written the way django-simple-history's `bulk_history_create` writes them
-(tracked fields copied, a `+` or `~` type, user, reason and date), without building a model
-instance per row.
+So, per backend (DESIGN §3 "bulk paths are bulk"):
+
+- **PostgreSQL**: `COPY … FROM STDIN` (psycopg's C dumpers); the primary keys of new rows are
+  taken from the table's identity sequence first (`nextval`, one query per batch); updates
+  COPY into a temporary table and run one `UPDATE … FROM`; upserts COPY into a temporary
+  table and `INSERT … SELECT … ON CONFLICT`.
+- **SQLite**: `executemany` (one prepared statement), and multi-row `INSERT … RETURNING id`
+  where the new keys are needed.
+
+Values pass through each field's `get_db_prep_save` unless the field type needs no
+conversion, and `auto_now` fields are filled, as Django does. Objects can be model instances
+or plain attribute rows (`blank`, `load`). History rows are written the way
+django-simple-history's `bulk_history_create` writes them (tracked fields copied, a `+` or
+`~` type, user, reason and date), without a model instance per row.
 """
 
 import functools
@@ -46,6 +55,14 @@ _PLAIN_TYPES = frozenset(
 _MAX_ROWS_PER_STATEMENT = 1000
 
 
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 def _converter(field: models.Field) -> Callable | None:
     """None when values go to the driver unchanged, else the field's own preparation.
 
@@ -55,8 +72,8 @@ def _converter(field: models.Field) -> Callable | None:
     if field.get_internal_type() in _PLAIN_TYPES:
         return None
     if isinstance(field, models.JSONField):
-        # What JSONField.get_db_prep_save does, minus three layers of calls; PostgreSQL casts
-        # the JSON text to jsonb.
+        # What JSONField.get_db_prep_save does, minus three layers of calls; PostgreSQL reads
+        # the JSON text into jsonb.
         encoder = field.encoder
 
         def dump(value):
@@ -69,48 +86,88 @@ def _converter(field: models.Field) -> Callable | None:
     return prepare
 
 
-def _max_params() -> int:
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        try:
-            return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        except (AttributeError, sqlite3.Error):  # pragma: no cover - old SQLite builds
-            return 999
-    return 65535
-
-
-def _rows_per_statement(columns: int) -> int:
-    return max(1, min(_MAX_ROWS_PER_STATEMENT, _max_params() // max(1, columns)))
-
-
-def _insert(
-    table: str,
-    columns: Sequence[str],
-    rows: list[tuple],
-    *,
-    returning: str | None = None,
-    suffix: str = "",
-) -> list:
-    """INSERT `rows` into `table` in multi-row statements; the `returning` column's values."""
-    if not rows:
+def _values(objs: list, fields: list[models.Field]) -> list[tuple]:
+    """The database values of `fields` of each object, as tuples in field order."""
+    if not objs:
         return []
-    quote = connection.ops.quote_name
-    # Only quoted table and column names from model metadata go into the text; values are
-    # parameters.
-    head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
+    read = operator.attrgetter(*[f.attname for f in fields])
+    convert = [(i, c) for i, c in enumerate(_converter(f) for f in fields) if c is not None]
+    # attrgetter of one name returns the value itself, of several a tuple.
+    rows = [(read(obj),) for obj in objs] if len(fields) == 1 else [read(obj) for obj in objs]
+    if not convert:
+        return rows
+    result = []
+    for row in rows:
+        row = list(row)
+        for index, function in convert:
+            row[index] = function(row[index])
+        result.append(tuple(row))
+    return result
+
+
+# ---- the two backends -----------------------------------------------------------------------
+
+
+def _copy(cursor, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """PostgreSQL: COPY rows into `table` (a Django cursor wrapper around a psycopg cursor)."""
+    names = ", ".join(_quote(c) for c in columns)
+    with cursor.cursor.copy(f"COPY {_quote(table)} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _temp_table(cursor, source: str, columns: Sequence[str]) -> str:
+    """PostgreSQL: an empty temporary table with `columns` of table `source`, dropped at commit."""
+    name = f"kolops_bulk_{source}"
+    cursor.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_quote(name)} ON COMMIT DROP AS "  # noqa: S608 - quoted names only
+        f"SELECT {', '.join(_quote(c) for c in columns)} FROM {_quote(source)} WITH NO DATA"
+    )
+    return name
+
+
+def _next_ids(cursor, table: str, column: str, count: int) -> list[int]:
+    """PostgreSQL: `count` new values of the identity sequence of `table`.`column`."""
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _sqlite_rows_per_statement(columns: int) -> int:
+    import sqlite3
+
+    try:
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except (AttributeError, sqlite3.Error):  # pragma: no cover - old SQLite builds
+        limit = 999
+    return max(1, min(_MAX_ROWS_PER_STATEMENT, limit // max(1, columns)))
+
+
+def _insert_sql(table: str, columns: Sequence[str], suffix: str = "") -> str:
+    names = ", ".join(_quote(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    # Only quoted names from model metadata go into the text; values are parameters.
+    return f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks}){suffix}"  # noqa: S608
+
+
+def _sqlite_insert_returning(table: str, columns: Sequence[str], rows: list[tuple], pk: str) -> list[int]:
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    tail = suffix + (f" RETURNING {quote(returning)}" if returning else "")
-    size = _rows_per_statement(len(columns))
-    returned: list = []
+    head = f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)}) VALUES "  # noqa: S608
+    size = _sqlite_rows_per_statement(len(columns))
+    ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             params = [value for row in batch for value in row]
-            cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
-            if returning:
-                returned.extend(row[0] for row in cursor.fetchall())
-    return returned
+            # Rows come back in VALUES order, which Django's own bulk_create relies on.
+            cursor.execute(head + ", ".join([one] * len(batch)) + f" RETURNING {_quote(pk)}", params)
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
+
+
+# ---- the API ------------------------------------------------------------------------------
 
 
 def blank(model: type[models.Model]) -> Callable[..., SimpleNamespace]:
@@ -150,14 +207,21 @@ def insert(model: type[models.Model], objs: list, *, now: datetime) -> None:
     """INSERT new rows of `model` (attribute rows or instances) and set their primary keys."""
     if not objs:
         return
+    pk = model._meta.pk
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objs:
                 setattr(obj, field.attname, now)
-    rows = _values(objs, fields)
-    pk = model._meta.pk
-    ids = _insert(model._meta.db_table, [f.column for f in fields], rows, returning=pk.column)
+    table = model._meta.db_table
+    if _postgres():
+        with connection.cursor() as cursor:
+            ids = _next_ids(cursor, table, pk.column, len(objs))
+            for obj, value in zip(objs, ids, strict=True):
+                setattr(obj, pk.attname, value)
+            _copy(cursor, table, [pk.column, *(f.column for f in fields)], _values(objs, [pk, *fields]))
+        return
+    ids = _sqlite_insert_returning(table, [f.column for f in fields], _values(objs, fields), pk.column)
     for obj, value in zip(objs, ids, strict=True):
         setattr(obj, pk.attname, value)
 
@@ -167,31 +231,56 @@ def insert_values(
     columns: Sequence[str],
     rows: list[tuple],
     *,
-    upsert: tuple[list, list] | None = None,
+    upsert: tuple[Sequence[str], Sequence[str]] | None = None,
 ) -> None:
-    """INSERT plain value tuples into `model`'s table (for link and share rows that need no
-    instance); `upsert=(conflict columns, update columns)` updates rows that exist."""
+    """INSERT plain value tuples into `model`'s table (link and share rows need no instance);
+    `upsert=(conflict columns, update columns)` updates the rows that exist."""
+    if not rows:
+        return
+    table = model._meta.db_table
     suffix = ""
     if upsert:
-        quote = connection.ops.quote_name
         conflict, update = upsert
-        sets = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in update)
-        suffix = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {sets}"
-    _insert(model._meta.db_table, columns, rows, suffix=suffix)
+        sets = ", ".join(f"{_quote(c)} = EXCLUDED.{_quote(c)}" for c in update)
+        suffix = f" ON CONFLICT ({', '.join(_quote(c) for c in conflict)}) DO UPDATE SET {sets}"
+    with connection.cursor() as cursor:
+        if not _postgres():
+            cursor.executemany(_insert_sql(table, columns, suffix), rows)
+        elif not upsert:
+            _copy(cursor, table, columns, rows)
+        else:
+            temp = _temp_table(cursor, table, columns)
+            _copy(cursor, temp, columns, rows)
+            names = ", ".join(_quote(c) for c in columns)
+            cursor.execute(
+                f"INSERT INTO {_quote(table)} ({names}) SELECT {names} FROM {_quote(temp)}{suffix}"  # noqa: S608
+            )
 
 
 def update(model: type[models.Model], objs: list, field_names: Iterable[str]) -> None:
-    """UPDATE `field_names` of `objs` (one executemany; no CASE expressions as `bulk_update`)."""
+    """UPDATE `field_names` of `objs`, matched by primary key."""
     if not objs:
         return
     fields = [model._meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
     pk = model._meta.pk
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(pk.column)} = %s"  # noqa: S608
-    rows = [(*row, getattr(obj, pk.attname)) for obj, row in zip(objs, _values(objs, fields), strict=True)]
+    table = model._meta.db_table
+    values = _values(objs, [*fields, pk])
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if _postgres():
+            columns = [f.column for f in fields] + [pk.column]
+            temp = _temp_table(cursor, table, columns)
+            _copy(cursor, temp, columns, values)
+            sets = ", ".join(f"{_quote(f.column)} = source.{_quote(f.column)}" for f in fields)
+            cursor.execute(
+                f"UPDATE {_quote(table)} AS target SET {sets} FROM {_quote(temp)} AS source "  # noqa: S608
+                f"WHERE target.{_quote(pk.column)} = source.{_quote(pk.column)}"
+            )
+            return
+        sets = ", ".join(f"{_quote(f.column)} = %s" for f in fields)
+        cursor.executemany(
+            f"UPDATE {_quote(table)} SET {sets} WHERE {_quote(pk.column)} = %s",  # noqa: S608
+            values,
+        )
 
 
 def insert_history(
@@ -201,37 +290,19 @@ def insert_history(
     if not objs:
         return
     history = model.history.model
-    fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
     constants = {
         "history_date": when,
         "history_change_reason": reason,
         "history_type": "~" if update else "+",
         "history_user_id": user_id,
     }
-    tracked = [f for f in fields if f.attname not in constants]
-    rows = _values(objs, tracked)
+    tracked = [
+        f for f in history._meta.concrete_fields if f.attname != "history_id" and f.attname not in constants
+    ]
     fixed = tuple(
         history._meta.get_field(name).get_db_prep_save(value, connection=connection)
         for name, value in constants.items()
     )
     columns = [f.column for f in tracked] + [history._meta.get_field(name).column for name in constants]
-    _insert(history._meta.db_table, columns, [row + fixed for row in rows])
-
-
-def _values(objs: list, fields: list[models.Field]) -> list[tuple]:
-    """The database values of `fields` of each object, as tuples in field order."""
-    if not objs:
-        return []
-    read = operator.attrgetter(*[f.attname for f in fields])
-    convert = [(i, c) for i, c in enumerate(_converter(f) for f in fields) if c is not None]
-    # attrgetter of one name returns the value itself, of several a tuple.
-    rows = [(read(obj),) for obj in objs] if len(fields) == 1 else [read(obj) for obj in objs]
-    if not convert:
-        return rows
-    result = []
-    for row in rows:
-        row = list(row)
-        for index, function in convert:
-            row[index] = function(row[index])
-        result.append(tuple(row))
-    return result
+    rows = [row + fixed for row in _values(objs, tracked)]
+    insert_values(history, columns, rows)

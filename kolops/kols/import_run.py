@@ -207,7 +207,12 @@ class ImportRun:
             key = kol_id if kol_id is not None else ("new", record.name_key)
             plan = plans.get(key)
             if plan is None:
+                # A KOL's first row: its values, as they are (the common case, one row a KOL).
                 plan = plans[key] = KolPlan(kol_id=kol_id)
+                plan.values = {name: (value, record.row) for name, value in record.kol.items()}
+                plan.records.append(record)
+                self.plan_of[id(record)] = plan
+                continue
             plan.records.append(record)
             self.plan_of[id(record)] = plan
             for name, value in record.kol.items():

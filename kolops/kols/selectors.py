@@ -71,8 +71,34 @@ def _text_filter(qs: QuerySet, text: str) -> QuerySet:
     return qs
 
 
-def channel_search(*, user, query: ChannelQuery) -> QuerySet:
-    """Channels `user` may see that match `query`, unordered (see `channel_page`)."""
+def _region_condition(codes: list[str]) -> Q:
+    """Home region is one of `codes` or inside one ("VN" holds "VN-SG"), as index ranges.
+
+    `home_region LIKE 'VN-%'` cannot use an index; the range 'VN-' ≤ home_region < 'VN.' can
+    and holds exactly the same values, since '.' is the character right after '-'.
+    """
+    condition = Q()
+    for code in codes:
+        condition |= Q(home_region=code) | Q(home_region__gte=f"{code}-", home_region__lt=f"{code}.")
+    return condition
+
+
+def _related(
+    qs: QuerySet, column: str, related: QuerySet, related_column: str, *, counting: bool
+) -> QuerySet:
+    """Keep channels whose `column` (pk or kol_id) is among `related`'s `related_column` values.
+
+    A page walks channels in sort order and stops after a page: a correlated EXISTS checks
+    each row it meets and no more. A count has no order to follow, so on SQLite it takes
+    `IN (subquery)`, which lets the planner start from the related rows when they are few.
+    """
+    if counting:
+        return qs.filter(**{f"{column}__in": related.values(related_column)})
+    return qs.filter(Exists(related.filter(**{related_column: OuterRef(column)})))
+
+
+def _search(*, user, query: ChannelQuery, counting: bool = False) -> QuerySet:
+    """`channel_search`, shaped for a page (`counting` False) or for a capped count."""
     qs = Channel.objects.for_user(user)
     if not query.include_archived:
         qs = qs.filter(is_archived=False)
@@ -87,18 +113,14 @@ def channel_search(*, user, query: ChannelQuery) -> QuerySet:
     if query.statuses:
         qs = qs.filter(kol_status__in=query.statuses)
     if query.regions:
-        region_q = Q()
-        for code in query.regions:
-            region_q |= Q(home_region=code) | Q(home_region__startswith=f"{code}-")
-        qs = qs.filter(region_q)
+        qs = qs.filter(_region_condition(query.regions))
     if query.categories:
         mask = _category_mask(query.categories)
-        qs = qs.annotate(category_hit=F("category_mask").bitand(mask)).filter(category_hit__gt=0)
+        qs = qs.alias(category_hit=F("category_mask").bitand(mask)).filter(category_hit__gt=0)
     if query.tags:
         tag_keys = [fold(t) for t in query.tags]
-        qs = qs.filter(
-            Exists(Kol.tags.through.objects.filter(kol_id=OuterRef("kol_id"), tag__key__in=tag_keys))
-        )
+        tagged = Kol.tags.through.objects.filter(tag__key__in=tag_keys)
+        qs = _related(qs, "kol_id", tagged, "kol_id", counting=counting)
     if query.min_followers is not None:
         qs = qs.filter(followers__gte=query.min_followers)
     if query.max_followers is not None:
@@ -110,10 +132,10 @@ def channel_search(*, user, query: ChannelQuery) -> QuerySet:
     if query.verified is not None:
         qs = qs.filter(verified=query.verified)
     if query.min_price is not None or query.max_price is not None:
-        rates = current_rates().filter(channel_id=OuterRef("pk")).filter(_price_condition(query))
+        rates = current_rates().filter(_price_condition(query))
         if query.price_deliverable:
             rates = rates.filter(deliverable_type=query.price_deliverable)
-        qs = qs.filter(Exists(rates))
+        qs = _related(qs, "pk", rates, "channel_id", counting=counting)
     if query.age_buckets and query.min_age_share is not None:
         fields = [AGE_FIELDS[b] for b in query.age_buckets if b in AGE_FIELDS]
         if len(fields) == 1:
@@ -128,16 +150,16 @@ def channel_search(*, user, query: ChannelQuery) -> QuerySet:
     if query.min_male is not None:
         qs = qs.filter(aud_male__gte=query.min_male)
     if query.audience_region and query.min_region_share is not None:
-        qs = qs.filter(
-            Exists(
-                AudienceRegionShare.objects.filter(
-                    channel_id=OuterRef("pk"),
-                    region=query.audience_region,
-                    share__gte=query.min_region_share,
-                )
-            )
+        shares = AudienceRegionShare.objects.filter(
+            region=query.audience_region, share__gte=query.min_region_share
         )
+        qs = _related(qs, "pk", shares, "channel_id", counting=counting)
     return qs
+
+
+def channel_search(*, user, query: ChannelQuery) -> QuerySet:
+    """Channels `user` may see that match `query`, unordered (see `channel_page`)."""
+    return _search(user=user, query=query)
 
 
 def channel_page(*, user, query: ChannelQuery, cursor: str | None = None, size: int = 50) -> Page:
@@ -154,7 +176,7 @@ def channel_page(*, user, query: ChannelQuery, cursor: str | None = None, size: 
 
 def channel_count(*, user, query: ChannelQuery, cap: int) -> tuple[int, bool]:
     """How many channels match, counted up to `cap`."""
-    return count_capped(channel_search(user=user, query=query), cap)
+    return count_capped(_search(user=user, query=query, counting=True), cap)
 
 
 def kol_detail(*, user, pk: int) -> Kol:

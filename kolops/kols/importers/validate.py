@@ -630,6 +630,37 @@ def cell_parser(column: Column, catalog: Catalog) -> Callable[[Any], Any]:
     raise AssertionError(f"unhandled column kind {kind}")  # pragma: no cover
 
 
+# Kinds whose cells repeat a few values across a file (types, statuses, regions, shares,
+# prices…): their parsed values are remembered per file. Names, handles, links, e-mails and
+# counts are mostly unique and are not.
+_MEMO_KINDS = frozenset(set(Kind) - {Kind.TEXT, Kind.INT, Kind.URL, Kind.EMAIL})
+MEMO_SIZE = 10_000
+
+
+def memoised(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`parser`, remembering its result (or its error) for up to MEMO_SIZE distinct texts.
+
+    Parsed values are never changed in place downstream (lists are copied before use)."""
+    memo: dict[str, tuple[bool, Any]] = {}
+
+    def parse(raw):
+        if not isinstance(raw, str):
+            return parser(raw)
+        hit = memo.get(raw)
+        if hit is None:
+            try:
+                hit = (True, parser(raw))
+            except CellInvalid as error:
+                hit = (False, error.message)
+            if len(memo) < MEMO_SIZE:
+                memo[raw] = hit
+        if hit[0]:
+            return hit[1]
+        raise CellInvalid(hit[1])
+
+    return parse
+
+
 def parse_cell(column: Column, raw, catalog: Catalog):
     """The typed value of one cell of `column` (None when empty). Raises CellInvalid."""
     return cell_parser(column, catalog)(raw)
@@ -713,10 +744,12 @@ def validate_table(
         return result
 
     # Where each column's value goes, worked out once rather than per cell.
-    slots = [
-        (index, column, column.part, column.field_name, cell_parser(column, catalog))
-        for index, column in positions
-    ]
+    slots = []
+    for index, column in positions:
+        parser = cell_parser(column, catalog)
+        if column.kind in _MEMO_KINDS:
+            parser = memoised(parser)
+        slots.append((index, column, column.part, column.field_name, parser))
     has_prices = any(c.part == RATE for c in result.columns)
     has_currency = "price_currency" in seen
     by_handle: dict[tuple[str, str], list[tuple[int, str]]] = {}

@@ -142,3 +142,34 @@ def test_search_text_index_answers_like_a_scan(specialist, group):
         piece = text[start : start + 4].strip()
         if " " not in piece:
             assert "xh" in handles(specialist, q=piece), piece
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"tags": ["skincare"]},
+        {"tags": ["nothing"]},
+        {"max_price": Decimal("800"), "price_currency": "USD"},
+        {"max_price": Decimal("800"), "price_currency": "USD", "price_deliverable": "post"},
+        {"audience_region": "VN-SG", "min_region_share": Decimal("30")},
+        {"audience_region": "VN-SG", "min_region_share": Decimal("31")},
+        {"regions": ["VN"]},
+        {"regions": ["VN-SG"]},
+        {"regions": ["VN-S"]},
+        {"regions": ["CN"]},
+    ],
+)
+def test_the_count_agrees_with_the_page(specialist, channel, filters):
+    services.rate_card_save(
+        by=specialist,
+        channel=channel,
+        data={"deliverable_type": "short_video", "price": Decimal("20000000"), "currency": "VND"},
+    )
+    services.audience_regions_set(
+        by=specialist,
+        channel=channel,
+        shares=[services.RegionShareInput(level="province", region="VN-SG", share=Decimal("30"))],
+    )
+    query = ChannelQuery(**filters)
+    found = channel_page(user=specialist, query=query).rows
+    assert channel_count(user=specialist, query=query, cap=10) == (len(found), False)
