@@ -306,3 +306,17 @@ def insert_history(
     columns = [f.column for f in tracked] + [history._meta.get_field(name).column for name in constants]
     rows = [row + fixed for row in _values(objs, tracked)]
     insert_values(history, columns, rows)
+
+
+def analyze(models_: Iterable[type[models.Model]]) -> None:
+    """PostgreSQL: refresh the planner's statistics of these tables after a large write.
+
+    Until autovacuum gets to it, the planner believes a freshly loaded table is as small as it
+    was, and scans it whole instead of using its indexes (0.3 s instead of 40 µs a lookup).
+    SQLite's planner needs no statistics to prefer indexes.
+    """
+    if not _postgres():
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {_quote(model._meta.db_table)}")

@@ -152,6 +152,18 @@ class ImportRun:
         self.new_channel = bulk.blank(Channel)
         self.new_rate = bulk.blank(RateCard)
 
+    def touched_models(self) -> list:
+        """The tables an import writes to, history included."""
+        models = [Kol, Channel, RateCard, AudienceRegionShare, FollowerSnapshot, Tag]
+        return [
+            *models,
+            Kol.categories.through,
+            Kol.tags.through,
+            Kol.history.model,
+            Channel.history.model,
+            RateCard.history.model,
+        ]
+
     def _history(self, model, rows: list, *, update: bool) -> None:
         bulk.insert_history(
             model,

@@ -38,24 +38,31 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kolops.accounts.models import Organization
-from kolops.core.permissions import group_ids_for
+from kolops.core.permissions import SYSTEM_READER, group_ids_for
 from kolops.core.regions import REGIONS
 
+from . import bulk
+from .choices import ImportStatus
 from .import_run import ImportRun, Progress, rate_order
 from .importers import columns as cols
 from .importers import readers, validate, writers
 from .importers.validate import Catalog, RowError
-from .models import Category, Channel, RateCard
+from .models import Category, Channel, ImportJob, RateCard
 from .query import ChannelQuery
 from .selectors import channel_search, current_rates
 from .services import require
 
 logger = logging.getLogger(__name__)
+# After writing this many rows, PostgreSQL's planner statistics are refreshed (see bulk.analyze).
+ANALYZE_AFTER_ROWS = 5000
 
 
 @dataclass
@@ -98,10 +105,11 @@ def max_errors() -> int:
     return getattr(settings, "KOLOPS_IMPORT_MAX_ERRORS", 1000)
 
 
-def read_limits() -> readers.ReadLimits:
-    """The size limits of import files (settings KOLOPS_IMPORT_*)."""
+def read_limits(*, size_limit: bool = True) -> readers.ReadLimits:
+    """The size limits of import files (settings KOLOPS_IMPORT_*); without `size_limit` only
+    the workbook's unpacking is bounded."""
     return readers.ReadLimits(
-        max_bytes=settings.KOLOPS_IMPORT_MAX_BYTES,
+        max_bytes=settings.KOLOPS_IMPORT_MAX_BYTES if size_limit else 2**62,
         xlsx_max_entries=settings.KOLOPS_IMPORT_XLSX_MAX_ENTRIES,
         xlsx_max_unpacked_bytes=settings.KOLOPS_IMPORT_XLSX_MAX_UNPACKED_BYTES,
     )
@@ -139,17 +147,19 @@ def kols_import(
     dry_run: bool,
     progress: Progress | None = None,
     encoding: str | None = None,
+    size_limit: bool = True,
 ) -> ImportResult:
     """Import a KOL file (CSV or XLSX bytes, or a file) into `group`; see the module rules.
 
     With `dry_run` nothing is written and the counts say what an import would do.
     `progress(phase, done, total)` is called as rows are read ("reading") and written
-    ("writing"). `by=None` is a trusted system import (the command line).
+    ("writing"). `by=None` is a trusted system import (the command line), which may also lift
+    the upload size limit (`size_limit=False`); `encoding` overrides CSV encoding sniffing.
     """
     if by is not None:
         require(by, "kols.import", group)
     result = ImportResult(dry_run=dry_run)
-    limits = read_limits()
+    limits = read_limits(size_limit=size_limit or by is not None)
     try:
         content = read_upload(data, limits.max_bytes)
         table = readers.open_table(file_name, content, limits=limits, encoding=encoding)
@@ -173,6 +183,9 @@ def kols_import(
         if dry_run:
             run.execute(write=False)
         else:
+            if progress:
+                # Reported before the transaction, so other connections see the phase change.
+                progress("writing", 0, validation.total_rows)
             with transaction.atomic():
                 # Serialise imports into one group (PostgreSQL); SQLite's IMMEDIATE transactions
                 # already do.
@@ -200,18 +213,28 @@ def kols_import(
         result.set_errors(sorted(run.errors, key=lambda e: e.row or 0))
         return result
     result.created, result.updated, result.unchanged = run.created, run.updated, run.unchanged
+    if not dry_run and result.created + result.updated >= ANALYZE_AFTER_ROWS:
+        bulk.analyze(run.touched_models())
     return result
 
 
 # ---- export -------------------------------------------------------------------------------
 
 
-def export_queryset(*, user, query: ChannelQuery):
-    """The channels `user` may export that match `query`, with what a row needs prefetched."""
+def export_queryset(*, user, query: ChannelQuery, group: Organization | None = None):
+    """The channels `user` may export that match `query` (in `group` only, when given), with
+    what a row needs prefetched.
+
+    The search is scoped to what `user` may see; export needs `kols.export` in the group too.
+    The command line's SYSTEM_READER, a trusted server-side caller, exports what it reads.
+    """
+    channels = channel_search(user=user, query=query)
+    if user is not SYSTEM_READER:
+        channels = channels.filter(group_id__in=sorted(group_ids_for(user, "kols.export")))
+    if group is not None:
+        channels = channels.filter(group_id=group.pk)
     return (
-        channel_search(user=user, query=query)
-        .filter(group_id__in=sorted(group_ids_for(user, "kols.export")))
-        .select_related("kol")
+        channels.select_related("kol")
         .prefetch_related(
             "kol__categories",
             "kol__tags",
@@ -289,7 +312,7 @@ def _export_rates(rates: Iterable[RateCard]) -> dict[str, dict[str, Decimal]]:
     return {c: by_currency[c] for c in ranked}
 
 
-def channels_export(*, user, query: ChannelQuery, fmt: str) -> bytes:
+def channels_export(*, user, query: ChannelQuery, fmt: str, group: Organization | None = None) -> bytes:
     """The channels `user` may export matching `query`, as `fmt` (csv or xlsx) bytes.
 
     Streams the search in chunks (with per-chunk prefetching), in the import's columns, with
@@ -297,9 +320,8 @@ def channels_export(*, user, query: ChannelQuery, fmt: str) -> bytes:
     """
     if fmt not in writers.FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}")
-    rows = (
-        export_row(channel) for channel in export_queryset(user=user, query=query).iterator(chunk_size=2000)
-    )
+    channels = export_queryset(user=user, query=query, group=group)
+    rows = (export_row(channel) for channel in channels.iterator(chunk_size=2000))
     return writers.write(fmt, rows)
 
 
@@ -318,3 +340,124 @@ def import_template(fmt: str) -> bytes:
             [column.name, _("yes") if column.required else "", kind, str(column.meaning), column.example]
         )
     return writers.write_xlsx(rows, extra_sheets={_("Columns"): help_rows})
+
+
+# ---- import jobs (the upload page and its background task) --------------------------------
+
+
+def import_job_create(*, by, group: Organization, upload, file_name: str, dry_run: bool) -> ImportJob:
+    """Keep an uploaded file as an ImportJob of `group`, to preview (`dry_run`) or import.
+
+    The file goes through Django's storage (every web and worker host sees it). Its rows are
+    counted roughly, to choose between running it at once and in the background.
+    """
+    require(by, "kols.import", group)
+    limits = read_limits()
+    content = read_upload(upload, limits.max_bytes)
+    job = ImportJob(
+        group=group,
+        created_by=by,
+        filename=(file_name or "import")[-255:],
+        dry_run=dry_run,
+        total_rows=readers.count_rows(file_name, content, limits=limits),
+    )
+    job.file.save(file_name or "import", ContentFile(content), save=False)
+    job.save()
+    return job
+
+
+def import_job_start(job: ImportJob, *, language: str | None = None) -> bool:
+    """Run `job` now, or queue it when it has more rows than KOLOPS_IMPORT_BACKGROUND_ROWS.
+
+    Returns whether it was queued. The task starts after the surrounding transaction commits,
+    so a worker never looks for a job that is not saved yet.
+    """
+    from .tasks import import_job_run
+
+    if job.total_rows > settings.KOLOPS_IMPORT_BACKGROUND_ROWS:
+        transaction.on_commit(lambda: import_job_run.enqueue(job.pk, language))
+        return True
+    import_job_run.call(job.pk, language)
+    return False
+
+
+@transaction.atomic
+def import_job_confirm(*, by, job: ImportJob) -> ImportJob:
+    """Turn a clean preview into the real import (the "Import now" button).
+
+    Only the person who uploaded the file can, and only once: a preview that was already
+    confirmed, or that found errors, is refused. The file is checked again when it runs, so
+    changes made since the preview are taken into account.
+    """
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    require(by, "kols.import", job.group)
+    if job.created_by_id != by.pk:
+        raise PermissionDenied(_("Only the person who uploaded this file can import it."))
+    if not (job.dry_run and job.status == ImportStatus.DONE and not (job.result or {}).get("errors")):
+        raise ValidationError(_("This file cannot be imported: preview it first, without errors."))
+    job.dry_run = False
+    job.status = ImportStatus.PENDING
+    job.processed_rows = 0
+    job.result = {}
+    job.finished_at = None
+    job.save(update_fields=["dry_run", "status", "processed_rows", "result", "finished_at", "updated_at"])
+    return job
+
+
+def import_job_execute(*, job_id: int, language: str | None = None) -> dict:
+    """Run ImportJob `job_id` as it says (preview or import) and keep the outcome on it.
+
+    Idempotent: only a waiting job is claimed (one conditional UPDATE), so a task delivered
+    twice, or a double click, runs it once; and an import of a file already imported changes
+    nothing anyway. A crash marks the job failed; the import itself is all or nothing.
+    """
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, processed_rows=0, result={"phase": "reading"}, updated_at=timezone.now()
+    )
+    job = ImportJob.objects.select_related("group", "created_by").get(pk=job_id)
+    if not claimed:
+        return job.result
+
+    def progress(phase: str, done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(
+            processed_rows=done, total_rows=max(total, done), result={"phase": phase}
+        )
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        try:
+            if job.created_by is None:
+                raise PermissionDenied(_("The person who uploaded this file no longer has an account."))
+            with job.file.open("rb") as handle:
+                data = handle.read()
+            result = kols_import(
+                by=job.created_by,
+                group=job.group,
+                file_name=job.filename,
+                data=data,
+                dry_run=job.dry_run,
+                progress=progress,
+            )
+        except Exception as error:
+            logger.exception("Import job %s failed", job_id)
+            message = (
+                str(error) if isinstance(error, PermissionDenied) else _("The import stopped unexpectedly.")
+            )
+            payload = {"errors": [RowError(None, None, "", message).as_dict()], "dry_run": job.dry_run}
+            ImportJob.objects.filter(pk=job_id).update(
+                status=ImportStatus.FAILED, result=payload, finished_at=timezone.now()
+            )
+            return payload
+    payload = {
+        **result.as_dict(),
+        "warnings": result.warnings,
+        "dry_run": result.dry_run,
+        "total_rows": result.total_rows,
+    }
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportStatus.DONE,
+        result=payload,
+        total_rows=result.total_rows,
+        processed_rows=result.total_rows,
+        finished_at=timezone.now(),
+    )
+    return payload

@@ -237,55 +237,63 @@ class Channel(TimeStamped):
         ]
         # Every search filters on (group, is_archived). Each index then leads with a column a
         # search narrows by or sorts on, ending in the sort key and id for keyset pages. The
-        # filter columns trailing the first five let SQLite and PostgreSQL reject a row from
-        # the index alone, so a page or a capped count reads only the rows that match.
+        # common filter columns trail the first six, so SQLite and PostgreSQL reject a row from
+        # the index alone and a page or a capped count reads only the rows that match.
         # PostgreSQL also gets DESC NULLS LAST twins of the nullable sorts (migration 0004).
         indexes = [
             models.Index(
                 fields=[
-                    *("group", "is_archived", "followers", "id"),
-                    *("platform", "tier", "kol_type", "kol_status"),
-                    *("home_region", "category_mask", "engagement_rate"),
+                    *("group", "is_archived", "followers", "id", "platform", "tier", "kol_type"),
+                    *("kol_status", "home_region", "category_mask", "engagement_rate", "verified"),
                 ],
                 name="ch_followers",
             ),
             models.Index(
                 fields=[
-                    *("group", "is_archived", "platform", "followers", "id"),
-                    *("tier", "kol_type", "kol_status"),
-                    *("home_region", "category_mask", "engagement_rate"),
+                    *("group", "is_archived", "platform", "followers", "id", "tier", "kol_type"),
+                    *("kol_status", "home_region", "category_mask", "engagement_rate", "verified"),
                 ],
                 name="ch_platform",
             ),
             models.Index(
                 fields=[
-                    *("group", "is_archived", "tier", "followers", "id"),
-                    *("platform", "kol_type", "kol_status"),
-                    *("home_region", "category_mask", "engagement_rate"),
+                    *("group", "is_archived", "tier", "followers", "id", "platform", "kol_type"),
+                    *("kol_status", "home_region", "category_mask", "engagement_rate", "verified"),
                 ],
                 name="ch_tier",
             ),
             models.Index(
                 fields=[
-                    *("group", "is_archived", "kol_type", "followers", "id"),
-                    *("platform", "tier", "kol_status"),
-                    *("home_region", "category_mask", "engagement_rate"),
+                    *("group", "is_archived", "kol_type", "followers", "id", "platform", "tier"),
+                    *("kol_status", "home_region", "category_mask", "engagement_rate", "verified"),
                 ],
                 name="ch_type",
             ),
             models.Index(
                 fields=[
-                    *("group", "is_archived", "home_region", "followers", "id"),
-                    *("platform", "tier", "kol_type", "kol_status"),
-                    *("category_mask", "engagement_rate"),
+                    *("group", "is_archived", "home_region", "followers", "id", "platform", "tier"),
+                    *("kol_type", "kol_status", "category_mask", "engagement_rate", "verified"),
                 ],
                 name="ch_region",
             ),
-            models.Index(fields=["group", "is_archived", "engagement_rate", "id"], name="ch_er"),
+            models.Index(
+                fields=[
+                    *("group", "is_archived", "engagement_rate", "id", "followers", "platform", "tier"),
+                    *("kol_type", "kol_status", "home_region", "category_mask", "verified"),
+                ],
+                name="ch_er",
+            ),
             models.Index(fields=["group", "is_archived", "avg_views", "id"], name="ch_views"),
             models.Index(fields=["group", "is_archived", "kol_name", "id"], name="ch_name"),
             models.Index(fields=["group", "is_archived", "updated_at", "id"], name="ch_updated"),
-            models.Index(fields=["kol"], name="ch_kol"),
+            # A KOL's channels; the tag filter reaches channels through it.
+            models.Index(
+                fields=[
+                    *("kol", "group", "is_archived", "followers", "id", "platform", "tier", "kol_type"),
+                    *("kol_status", "home_region", "category_mask", "engagement_rate", "verified"),
+                ],
+                name="ch_kol",
+            ),
         ]
 
     def __str__(self) -> str:

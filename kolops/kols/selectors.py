@@ -71,16 +71,25 @@ def _text_filter(qs: QuerySet, text: str) -> QuerySet:
     return qs
 
 
-def _region_condition(codes: list[str]) -> Q:
-    """Home region is one of `codes` or inside one ("VN" holds "VN-SG"), as index ranges.
+def _region_condition(codes: list[str], *, ranged: bool) -> Q:
+    """Home region is one of `codes` or inside one ("VN" holds "VN-SG").
 
-    `home_region LIKE 'VN-%'` cannot use an index; the range 'VN-' ≤ home_region < 'VN.' can
-    and holds exactly the same values, since '.' is the character right after '-'.
+    `ranged`: as index ranges. `home_region LIKE 'VN-%'` cannot use an index; the range
+    'VN' ≤ home_region < 'VN.' can ('.' is the character right after '-'), and within it
+    exactly 'VN' and the values from 'VN-' on are the code and its subdivisions.
     """
     condition = Q()
     for code in codes:
-        condition |= Q(home_region=code) | Q(home_region__gte=f"{code}-", home_region__lt=f"{code}.")
+        if ranged:
+            within = Q(home_region__gte=code, home_region__lt=f"{code}.")
+            condition |= within & (Q(home_region=code) | Q(home_region__gte=f"{code}-"))
+        else:
+            condition |= Q(home_region=code) | Q(home_region__startswith=f"{code}-")
     return condition
+
+
+# A count on SQLite starts from a subquery's rows when there are fewer than this many.
+LEAD_ROWS = 50_000
 
 
 def _related(
@@ -89,10 +98,18 @@ def _related(
     """Keep channels whose `column` (pk or kol_id) is among `related`'s `related_column` values.
 
     A page walks channels in sort order and stops after a page: a correlated EXISTS checks
-    each row it meets and no more. A count has no order to follow, so on SQLite it takes
-    `IN (subquery)`, which lets the planner start from the related rows when they are few.
+    only the rows it meets. A count has no order to follow: when the related rows are few,
+    `IN (subquery)` lets SQLite start from them instead of checking every channel. SQLite's
+    planner cannot tell few from many for a price range (it has no histograms), so the rows
+    are counted first, up to LEAD_ROWS, from the covering index. PostgreSQL plans both forms
+    as the same semi-join and needs neither.
     """
-    if counting:
+    few = (
+        counting
+        and connections[qs.db].vendor == "sqlite"
+        and related.order_by().values(related_column)[:LEAD_ROWS].count() < LEAD_ROWS
+    )
+    if few:
         return qs.filter(**{f"{column}__in": related.values(related_column)})
     return qs.filter(Exists(related.filter(**{related_column: OuterRef(column)})))
 
@@ -113,7 +130,11 @@ def _search(*, user, query: ChannelQuery, counting: bool = False) -> QuerySet:
     if query.statuses:
         qs = qs.filter(kol_status__in=query.statuses)
     if query.regions:
-        qs = qs.filter(_region_condition(query.regions))
+        # SQLite has no histograms: offered the range, it takes "VN" for a few rows and sorts
+        # half the table for a page, where walking the sort index (whose trailing columns hold
+        # home_region) stops after a page. PostgreSQL knows better; counts want the range.
+        ranged = counting or connections[qs.db].vendor != "sqlite"
+        qs = qs.filter(_region_condition(query.regions, ranged=ranged))
     if query.categories:
         mask = _category_mask(query.categories)
         qs = qs.alias(category_hit=F("category_mask").bitand(mask)).filter(category_hit__gt=0)

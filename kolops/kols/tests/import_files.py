@@ -60,7 +60,9 @@ def to_cp1258(text: str) -> bytes:
     return bytes(out)
 
 
-def xlsx_bytes(rows: list[dict] | list[list], *, header: list[str] | None = None, title: str = "KOLs") -> bytes:
+def xlsx_bytes(
+    rows: list[dict] | list[list], *, header: list[str] | None = None, title: str = "KOLs"
+) -> bytes:
     """The rows as an XLSX workbook with one sheet."""
     workbook = Workbook()
     sheet = workbook.active

@@ -30,10 +30,14 @@ def test_inconsistent_filters_are_reported(client_for, specialist, channel):
     assert "The upper bound is below the lower bound." in page.text
 
 
-def test_list_query_count_does_not_grow_with_rows(client_for, specialist, group, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(
+    client_for, specialist, group, django_assert_max_num_queries
+):
     kol = services.kol_create(by=specialist, group=group, data={"display_name": "Many"})
     for i in range(60):
-        services.channel_create(by=specialist, kol=kol, data={"platform": "other", "handle": f"h{i}", "followers": i})
+        services.channel_create(
+            by=specialist, kol=kol, data={"platform": "other", "handle": f"h{i}", "followers": i}
+        )
     client = client_for(specialist)
     with django_assert_max_num_queries(10):
         client.get(reverse("kols:list"), {"category": "beauty", "q": "many"})
@@ -43,7 +47,11 @@ def test_list_query_count_does_not_grow_with_rows(client_for, specialist, group,
 
 def test_detail_query_count_is_fixed(client_for, specialist, channel, django_assert_max_num_queries):
     for i in range(5):
-        services.rate_card_save(by=specialist, channel=channel, data={"deliverable_type": "post", "price": Decimal(1000 + i), "currency": "VND"})
+        services.rate_card_save(
+            by=specialist,
+            channel=channel,
+            data={"deliverable_type": "post", "price": Decimal(1000 + i), "currency": "VND"},
+        )
     client = client_for(specialist)
     with django_assert_max_num_queries(14):
         page = client.get(reverse("kols:detail", args=[channel.kol_id]))
@@ -52,7 +60,11 @@ def test_detail_query_count_is_fixed(client_for, specialist, channel, django_ass
 
 
 def test_detail_formats_money_in_the_users_language(client_for, specialist, channel):
-    services.rate_card_save(by=specialist, channel=channel, data={"deliverable_type": "post", "price": Decimal(1500000), "currency": "VND"})
+    services.rate_card_save(
+        by=specialist,
+        channel=channel,
+        data={"deliverable_type": "post", "price": Decimal(1500000), "currency": "VND"},
+    )
     client = client_for(specialist)
     client.cookies["django_language"] = "vi"
     assert "1.500.000\xa0₫" in client.get(reverse("kols:detail", args=[channel.kol_id])).text
@@ -60,13 +72,26 @@ def test_detail_formats_money_in_the_users_language(client_for, specialist, chan
 
 def test_create_kol_shows_errors_then_saves(client_for, specialist, group):
     client = client_for(specialist)
-    bad = client.post(reverse("kols:create"), {"display_name": "", "kol_type": "kol", "status": "blacklisted", "group": group.pk})
+    bad = client.post(
+        reverse("kols:create"),
+        {"display_name": "", "kol_type": "kol", "status": "blacklisted", "group": group.pk},
+    )
     assert bad.status_code == 200
     assert "Give the reason for blacklisting." in bad.text
     assert not Kol.objects.exists()
-    good = client.post(reverse("kols:create"), {"display_name": "Linh Beauty", "kol_type": "koc", "status": "active",
-                                                "group": group.pk, "categories": [], "home_region": "VN-HN",
-                                                "tags_text": "skincare, hanoi", "contact_zalo": "0901234567"})
+    good = client.post(
+        reverse("kols:create"),
+        {
+            "display_name": "Linh Beauty",
+            "kol_type": "koc",
+            "status": "active",
+            "group": group.pk,
+            "categories": [],
+            "home_region": "VN-HN",
+            "tags_text": "skincare, hanoi",
+            "contact_zalo": "0901234567",
+        },
+    )
     kol = Kol.objects.get()
     assert good.status_code == 302 and good.url == kol.get_absolute_url()
     assert kol.contacts == {"zalo": "0901234567"}
@@ -75,7 +100,10 @@ def test_create_kol_shows_errors_then_saves(client_for, specialist, group):
 
 def test_edit_kol_updates_search_copies(client_for, specialist, channel):
     client = client_for(specialist)
-    client.post(reverse("kols:edit", args=[channel.kol_id]), {"display_name": "Trinh Official", "kol_type": "kol", "status": "paused", "home_region": "VN-HN"})
+    client.post(
+        reverse("kols:edit", args=[channel.kol_id]),
+        {"display_name": "Trinh Official", "kol_type": "kol", "status": "paused", "home_region": "VN-HN"},
+    )
     channel.refresh_from_db()
     assert channel.kol_name == "Trinh Official"
     assert channel.kol_status == "paused"
@@ -92,25 +120,44 @@ def test_archive_hides_from_search_and_keeps_history(client_for, specialist, cha
 
 def test_channel_form_rejects_audience_over_100_percent(client_for, specialist, kol):
     client = client_for(specialist)
-    response = client.post(reverse("kols:channel_create", args=[kol.pk]), {
-        "platform": "youtube", "handle": "trinh", "followers": "1000", "er_basis": "views",
-        "aud_age_18_24": "60", "aud_age_25_34": "50",
-    })
+    response = client.post(
+        reverse("kols:channel_create", args=[kol.pk]),
+        {
+            "platform": "youtube",
+            "handle": "trinh",
+            "followers": "1000",
+            "er_basis": "views",
+            "aud_age_18_24": "60",
+            "aud_age_25_34": "50",
+        },
+    )
     assert "Age shares add up to more than 100 %." in response.text
     assert not Channel.objects.filter(platform="youtube").exists()
 
 
 def test_channel_handle_must_be_unique_per_platform(client_for, specialist, kol, channel):
-    response = client_for(specialist).post(reverse("kols:channel_create", args=[kol.pk]), {
-        "platform": "tiktok", "handle": "@NgocTrinh", "followers": "10", "er_basis": "followers",
-    })
+    response = client_for(specialist).post(
+        reverse("kols:channel_create", args=[kol.pk]),
+        {
+            "platform": "tiktok",
+            "handle": "@NgocTrinh",
+            "followers": "10",
+            "er_basis": "followers",
+        },
+    )
     assert "already belongs to another KOL" in response.text
 
 
 def test_channel_edit_records_a_follower_snapshot(client_for, specialist, channel):
-    client_for(specialist).post(reverse("kols:channel_edit", args=[channel.pk]), {
-        "platform": "tiktok", "handle": "ngoctrinh", "followers": "1600000", "er_basis": "followers",
-    })
+    client_for(specialist).post(
+        reverse("kols:channel_edit", args=[channel.pk]),
+        {
+            "platform": "tiktok",
+            "handle": "ngoctrinh",
+            "followers": "1600000",
+            "er_basis": "followers",
+        },
+    )
     channel.refresh_from_db()
     assert channel.followers == 1_600_000
     assert channel.tier == "mega"
@@ -119,12 +166,18 @@ def test_channel_edit_records_a_follower_snapshot(client_for, specialist, channe
 
 def test_rates_and_contacts_are_added_from_the_kol_page(client_for, specialist, channel):
     client = client_for(specialist)
-    client.post(reverse("kols:rate_create", args=[channel.pk]), {"deliverable_type": "short_video", "price": "25000000", "currency": "VND"})
+    client.post(
+        reverse("kols:rate_create", args=[channel.pk]),
+        {"deliverable_type": "short_video", "price": "25000000", "currency": "VND"},
+    )
     rate = RateCard.objects.get()
     assert rate.price == Decimal("25000000")
     client.post(reverse("kols:rate_delete", args=[rate.pk]))
     assert not RateCard.objects.exists()
-    client.post(reverse("kols:contact_create", args=[channel.kol_id]), {"via": "zalo", "summary": "Gửi brief", "next_contact_on": "2026-12-01"})
+    client.post(
+        reverse("kols:contact_create", args=[channel.kol_id]),
+        {"via": "zalo", "summary": "Gửi brief", "next_contact_on": "2026-12-01"},
+    )
     entry = ContactLog.objects.get()
     assert entry.by == specialist and entry.summary == "Gửi brief"
 
