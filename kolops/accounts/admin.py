@@ -1,13 +1,40 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from .choices import OrganizationKind
 from .models import ApiToken, Membership, Organization, Profile
+from .services import organization_place
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "parent"]
+
+    def clean(self):
+        data = super().clean()
+        is_group = data.get("kind") == OrganizationKind.GROUP
+        if is_group and data.get("parent"):
+            self.add_error("parent", _("A group is the root of its tree and has no parent."))
+        if not is_group and not data.get("parent"):
+            self.add_error("parent", _("A subsidiary or brand belongs to a parent organization."))
+        parent = data.get("parent")
+        if self.instance.pk and parent and self.instance.group_id not in (None, parent.group_id):
+            self.add_error("parent", _("An organization cannot move to another group."))
+        return data
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationAdminForm
     list_display = ["name", "kind", "parent", "group"]
     list_filter = ["kind"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        # The tree's root pointer is derived, never typed: the same rule as organization_create.
+        organization_place(organization=obj)
 
 
 @admin.register(Membership)

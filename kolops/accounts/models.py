@@ -76,10 +76,12 @@ class Membership(TimeStamped):
 
 
 class Profile(models.Model):
-    """A user's preferences: language and time zone for pages and exports."""
+    """A user's preferences: the time zone pages and exports show times in.
+
+    The language is the browser's choice (the switcher in the page header keeps it in a cookie).
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
 
     class Meta:

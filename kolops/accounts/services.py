@@ -31,6 +31,33 @@ def organization_create(*, name: str, kind: str, parent: Organization | None = N
 
 
 @transaction.atomic
+def organization_place(*, organization: Organization) -> Organization:
+    """Save `organization` where its kind and parent put it, deriving its `group` (root).
+
+    A group has no parent; subsidiaries and brands need one. Moving a subtree is refused:
+    the group a KOL pool belongs to must not change under it.
+    """
+    from django.core.exceptions import ValidationError
+
+    if organization.kind == OrganizationKind.GROUP:
+        if organization.parent_id is not None:
+            raise ValidationError({"parent": "A group is the root of its tree and has no parent."})
+        organization.save()
+        if organization.group_id != organization.pk:
+            organization.group = organization
+            organization.save(update_fields=["group"])
+        return organization
+    if organization.parent_id is None:
+        raise ValidationError({"parent": "A subsidiary or brand belongs to a parent organization."})
+    new_group = organization.parent.group_id
+    if organization.pk and organization.group_id and organization.group_id != new_group:
+        raise ValidationError({"parent": "An organization cannot move to another group."})
+    organization.group_id = new_group
+    organization.save()
+    return organization
+
+
+@transaction.atomic
 def membership_grant(*, user, organization: Organization, role: str) -> Membership:
     """Give `user` `role` in `organization` (replacing a role they had there)."""
     if role not in Role.values:

@@ -1,6 +1,7 @@
 """The REST API object. Every app contributes a router from its own `api.py`."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from ninja import NinjaAPI
 
 from .auth import api_auth
@@ -18,6 +19,12 @@ api = NinjaAPI(
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    # Out of the caller's groups or absent: one answer, so ids of other groups are not revealed.
+    return api.create_response(request, {"detail": "Not found"}, status=404)
 
 
 @api.exception_handler(ValidationError)

@@ -75,9 +75,9 @@ def roles_by_group(user) -> dict[int, frozenset[str]]:
         from kolops.accounts.models import Membership
 
         roles: dict[int, set[str]] = {}
-        for group_id, role in Membership.objects.filter(user=user).values_list(
-            "organization__group_id", "role"
-        ):
+        for group_id, role in Membership.objects.filter(
+            user=user, organization__group__isnull=False
+        ).values_list("organization__group_id", "role"):
             roles.setdefault(group_id, set()).add(role)
         cached = {group_id: frozenset(r) for group_id, r in roles.items()}
         user.__dict__["_kolops_roles"] = cached

@@ -42,8 +42,12 @@ def tier_for(followers: int, platform: str | None = None, scheme: str | None = N
 
 
 def tiers_in_scheme(scheme: str | None = None) -> list[str]:
-    """The tiers the active scheme uses, largest first (for grouping and filters)."""
-    names = [name for name, _lower in scheme_bounds(scheme=scheme)]
-    if scheme_bounds(scheme=scheme)[0][1] > 0:
-        names.insert(0, Tier.KOC.value)
-    return list(reversed(names))
+    """The tiers the active scheme and its platform overrides use, largest first."""
+    used = {name for name, _lower in scheme_bounds(scheme=scheme)}
+    bounds = [scheme_bounds(scheme=scheme)]
+    bounds += [list(b) for b in settings.KOLOPS_TIER_PLATFORM_OVERRIDES.values()]
+    for scheme_bounds_ in bounds:
+        used |= {name for name, _lower in scheme_bounds_}
+        if scheme_bounds_[0][1] > 0:
+            used.add(Tier.KOC.value)
+    return [tier for tier in reversed(Tier.values) if tier in used]

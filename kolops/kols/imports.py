@@ -249,9 +249,10 @@ def export_row(channel: Channel) -> list:
     """One channel as a row of cells, in the order of `columns.COLUMNS`."""
     kol = channel.kol
     contacts = kol.contacts or {}
-    rates = _export_rates(
-        getattr(channel, "current_rate_list", None) or list(current_rates().filter(channel=channel))
-    )
+    current = getattr(channel, "current_rate_list", None)  # prefetched by export_queryset
+    if current is None:
+        current = list(current_rates().filter(channel=channel))
+    rates = _export_rates(current)
     currency = next(iter(rates), None)
     prices = rates.get(currency, {}) if currency else {}
     shares = sorted(

@@ -287,7 +287,10 @@ def validate_region_shares(shares: Iterable[RegionShareInput]) -> None:
         if total > 100:
             raise ValidationError(
                 _("Audience shares by %(level)s add up to %(total)s %%, more than 100 %%.")
-                % {"level": RegionLevel(level).label if level in RegionLevel.values else level, "total": total}
+                % {
+                    "level": RegionLevel(level).label if level in RegionLevel.values else level,
+                    "total": total,
+                }
             )
 
 
@@ -366,3 +369,30 @@ def saved_search_delete(*, by, search: SavedSearch) -> None:
     if search.user_id != by.pk:
         raise PermissionDenied(_("Only the owner can delete a saved search."))
     search.delete()
+
+
+def channels_retier(*, batch_size: int = 5000) -> int:
+    """Re-derive every channel's tier from its followers after the tier scheme changed.
+
+    Returns how many channels changed tier. Runs in batches so a million channels do not
+    hold one long write lock.
+    """
+    changed = 0
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Channel.objects.filter(pk__gt=last_id)
+                .order_by("pk")
+                .values_list("pk", "platform", "followers", "tier")[:batch_size]
+            )
+            if not rows:
+                return changed
+            last_id = rows[-1][0]
+            updates = [
+                Channel(pk=pk, tier=tier_for(followers, platform))
+                for pk, platform, followers, tier in rows
+                if tier_for(followers, platform) != tier
+            ]
+            Channel.objects.bulk_update(updates, ["tier"])
+            changed += len(updates)

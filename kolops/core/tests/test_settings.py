@@ -23,7 +23,10 @@ def _import_production(env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("KOLOPS_")}
     return subprocess.run(
         [sys.executable, "-c", "import kolops.settings.production"],
-        env={**clean, **env}, capture_output=True, text=True, check=False,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

@@ -7,8 +7,18 @@ from kolops.core.tiers import tier_for, tiers_in_scheme
 
 @pytest.mark.parametrize(
     ("followers", "tier"),
-    [(999, "koc"), (1_000, "nano"), (9_999, "nano"), (10_000, "micro"), (49_999, "micro"),
-     (50_000, "mid"), (499_999, "mid"), (500_000, "macro"), (999_999, "macro"), (1_000_000, "mega")],
+    [
+        (999, "koc"),
+        (1_000, "nano"),
+        (9_999, "nano"),
+        (10_000, "micro"),
+        (49_999, "micro"),
+        (50_000, "mid"),
+        (499_999, "mid"),
+        (500_000, "macro"),
+        (999_999, "macro"),
+        (1_000_000, "mega"),
+    ],
 )
 def test_scheme_a_is_the_default(followers, tier):
     assert tier_for(followers) == tier
@@ -35,3 +45,9 @@ def test_unknown_scheme_is_an_error(settings):
     settings.KOLOPS_TIER_SCHEME = "Z"
     with pytest.raises(ValueError, match="Unknown tier scheme"):
         tier_for(10)
+
+
+def test_tier_list_includes_tiers_only_an_override_uses(settings):
+    settings.KOLOPS_TIER_SCHEME = "C"
+    settings.KOLOPS_TIER_PLATFORM_OVERRIDES = {"xiaohongshu": [("nano", 0), ("mid", 50_000)]}
+    assert "mid" in tiers_in_scheme()

@@ -251,11 +251,9 @@ def _open_xlsx(data: bytes, limits: ReadLimits) -> Table:
         # data_only=False: a formula arrives as its text ("=A1*2"), never as a value a
         # spreadsheet computed; keep_links=False: external links are not followed.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except DefusedXmlException:
-        raise ReadError(
-            _("The workbook contains XML entity declarations, which are refused for safety.")
-        ) from None
     except Exception as error:  # openpyxl raises many kinds for a broken file
+        if _caused_by(error, DefusedXmlException):
+            raise ReadError(entities_refused()) from None
         raise ReadError(_("The workbook could not be read: %(error)s") % {"error": error}) from None
     sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
     estimated = max(0, (sheet.max_row or 0))
@@ -268,9 +266,7 @@ def _open_xlsx(data: bytes, limits: ReadLimits) -> Table:
             for number, cells in enumerate(sheet.iter_rows(), start=1):
                 yield number, [_cell_value(cell) for cell in cells]
         except DefusedXmlException:
-            raise ReadError(
-                _("The workbook contains XML entity declarations, which are refused for safety.")
-            ) from None
+            raise ReadError(entities_refused()) from None
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
             raise ReadError(
                 _("The workbook could not be read after row %(row)s: %(error)s")
@@ -280,6 +276,21 @@ def _open_xlsx(data: bytes, limits: ReadLimits) -> Table:
             workbook.close()
 
     return Table(format="xlsx", encoding=None, rows=rows(), estimated_rows=estimated)
+
+
+def entities_refused() -> str:
+    return _("The workbook contains XML entity declarations, which are refused for safety.")
+
+
+def _caused_by(error: BaseException | None, kind: type) -> bool:
+    """Whether `error` or an exception it wraps (openpyxl re-raises its own) is a `kind`."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, kind):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _cell_value(cell):

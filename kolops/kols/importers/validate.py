@@ -279,8 +279,11 @@ def parse_number(raw, *, decimal_first: bool = False, allow_percent: bool = Fals
     if isinstance(raw, Decimal):
         return raw
     text = str(raw).strip()
-    if _PLAIN_NUMBER.match(text):  # the common case, read without further ado
-        return Decimal(text)
+    if _PLAIN_NUMBER.match(text):  # the common case: digits, maybe a decimal point
+        whole, _point, fraction = text.partition(".")
+        # "1.500" is ambiguous (1500 or 1.5): left to the full rules below.
+        if len(fraction) != 3 or len(whole) > 3:
+            return Decimal(text)
     # NFKC turns full-width digits and no-break spaces into their plain forms.
     text = unicodedata.normalize("NFKC", text)
     if not text or text.lower() in _EMPTY_TOKENS:

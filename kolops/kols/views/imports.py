@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_htmx.http import HttpResponseClientRefresh
@@ -55,6 +54,13 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         if groups.count() == 1:
             self.fields["group"].widget = forms.HiddenInput()
 
+    def clean(self):
+        data = super().clean()
+        if isinstance(self.fields["group"].widget, forms.HiddenInput) and self.has_error("group"):
+            # A hidden field's errors are not shown next to it: say it for the whole form.
+            self.add_error(None, gettext_lazy("You may not import into this group."))
+        return data
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         limit = settings.KOLOPS_IMPORT_MAX_BYTES
@@ -79,7 +85,12 @@ class ImportUploadView(OrgRequiredMixin, View):
             .select_related("created_by")
             .order_by("-created_at")[:RECENT_JOBS]
         )
-        context = {"form": form, "jobs": jobs, "columns": columns.COLUMNS}
+        context = {
+            "form": form,
+            "jobs": jobs,
+            "columns": columns.COLUMNS,
+            "max_mb": settings.KOLOPS_IMPORT_MAX_BYTES // (1024 * 1024),
+        }
         return render(self.request, self.template_name, context)
 
     def get(self, request):
@@ -135,7 +146,7 @@ class ImportJobView(OrgRequiredMixin, View):
 
 
 class ImportConfirmView(OrgRequiredMixin, View):
-    """"Import now" on a clean preview: the same file is imported for real."""
+    """ "Import now" on a clean preview: the same file is imported for real."""
 
     permission = "kols.import"
 
