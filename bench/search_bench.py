@@ -174,7 +174,7 @@ class ChannelPool:
 
 
 BULK_TABLES = ("kols_kol", "kols_channel", "kols_audienceregionshare", "kols_ratecard")
-BULK_STEP = 100_000  # growth steps at least this big load with their indexes dropped
+BULK_STEP = 50_000  # growth steps at least this big load with their indexes dropped
 
 
 def _prepare_bulk_load(connection) -> None:

@@ -128,6 +128,8 @@ def read_upload(data, limit: int) -> bytes:
     if isinstance(data, bytes | bytearray | memoryview):
         return bytes(data)
     size = getattr(data, "size", None)
+    if size is None and getattr(data, "seekable", lambda: False)():
+        size = data.seek(0, 2)  # a plain file: its length, without reading it
     if size is not None and size > limit:
         raise readers.ReadError(readers.size_message(size, limit))
     if hasattr(data, "seek"):

@@ -3,7 +3,7 @@
 Pure Python (no ORM, no settings): `generate_kols(count, seed=…, today=…)` yields `KolSeed`
 records. Distributions follow DOMAIN.md §2:
 
-- followers: a log-normal body (median ≈ 4.5K) with a Pareto tail (α = 1 above 50K), which
+- followers: a log-normal body (median ≈ 4.8K) with a Pareto tail (α = 1 above 50K), which
   gives ≈ 80 % nano, ≈ 15 % micro and a few accounts over 1M under tier scheme A;
 - engagement rate falls with followers (∝ followers^-0.17) and depends on the platform
   (TikTok ≈ 1.8×, Facebook ≈ 0.35× the base);

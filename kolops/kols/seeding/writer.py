@@ -216,13 +216,18 @@ def insert_rows(table: str, columns: tuple[str, ...], rows: Iterable[tuple], *, 
         # Many rows per INSERT, not executemany: FTS5 writes its pending index data at the end
         # of every statement, so one statement per row would leave a tiny segment per row.
         per_statement = max(1, min(2000, conn.features.max_query_params // len(columns)))
-        adapt = conn.ops.adapt_datetimefield_value  # SQLite keeps naive UTC text
-        placeholders = f"({', '.join(['%s'] * len(columns))})"
+        zone = conn.timezone  # SQLite keeps datetimes as naive text in the connection's zone
+        placeholders = f"({', '.join(['?'] * len(columns))})"
         for chunk in batched(rows, per_statement):
-            params = [adapt(v) if isinstance(v, datetime) else v for row in chunk for v in row]
-            # Table and column names come from model metadata, never from input.
+            params = [
+                str(v.astimezone(zone).replace(tzinfo=None)) if isinstance(v, datetime) else v
+                for row in chunk
+                for v in row
+            ]
+            # Table and column names come from model metadata, never from input. The DB-API
+            # connection takes "?" directly (Django's wrapper would rewrite a huge statement).
             sql = f"INSERT INTO {table} ({quoted}) VALUES {', '.join([placeholders] * len(chunk))}"  # noqa: S608
-            cursor.execute(sql, params)
+            conn.connection.execute(sql, params)
             count += len(chunk)
     return count
 

@@ -3,7 +3,8 @@
 import pytest
 from django.core.files.base import ContentFile
 
-from kolops.kols.imports import import_job_create, import_job_execute
+from kolops.kols import imports as service
+from kolops.kols.imports import import_job_create, import_job_execute, kols_import
 from kolops.kols.models import Channel, ImportJob, Kol
 from kolops.kols.tasks import import_job_run
 from kolops.kols.tests.import_files import channel_row, csv_bytes
@@ -53,32 +54,46 @@ def test_running_a_job_twice_imports_it_once(specialist, group):
     assert (Kol.history.count(), Channel.objects.count()) == (5, 5)
 
 
-def test_progress_is_recorded_while_rows_are_read(specialist, group, monkeypatch):
+def test_progress_is_reported_while_rows_are_read_and_written(specialist, group):
+    rows = [channel_row(handle=f"p{i}", kol_name=f"P{i}") for i in range(2500)]
     seen = []
-    original = ImportJob.objects.filter
+    kols_import(
+        by=specialist,
+        group=group,
+        file_name="kols.csv",
+        data=csv_bytes(rows),
+        dry_run=False,
+        progress=lambda phase, done, total: seen.append((phase, done, total)),
+    )
+    reading = [(done, total) for phase, done, total in seen if phase == "reading"]
+    writing = [(done, total) for phase, done, total in seen if phase == "writing"]
+    assert reading == [(1000, 2501), (2000, 2501), (2500, 2501)]  # the total is an estimate
+    assert writing == [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)]
 
-    def spy(*args, **kwargs):
-        queryset = original(*args, **kwargs)
-        update = queryset.update
 
-        def record(**values):
-            if "processed_rows" in values:
-                seen.append((values["processed_rows"], (values.get("result") or {}).get("phase")))
-            return update(**values)
+def test_a_job_shows_the_phase_it_is_in(specialist, group, monkeypatch):
+    job = new_job(specialist, group)
+    phases = []
 
-        queryset.update = record
-        return queryset
+    def watch(phase, done, total):
+        phases.append(ImportJob.objects.get(pk=job.pk).result.get("phase"))
 
-    monkeypatch.setattr("kolops.kols.imports.validate.validate_table.__defaults__", None, raising=False)
-    monkeypatch.setattr(ImportJob.objects, "filter", spy)
-    job = new_job(
-        specialist, group, rows=[channel_row(handle=f"p{i}", kol_name=f"P{i}") for i in range(2500)]
+    real = service.kols_import
+    monkeypatch.setattr(
+        service,
+        "kols_import",
+        lambda **kwargs: real(**{**kwargs, "progress": _both(kwargs["progress"], watch)}),
     )
     import_job_execute(job_id=job.pk)
-    phases = [phase for _done, phase in seen]
-    assert ("reading" in phases) and ("writing" in phases)
-    assert (1000, "reading") in seen and (2000, "reading") in seen
-    assert seen[-1][0] == 2500
+    assert phases[0] == "reading" and phases[-1] == "writing"
+
+
+def _both(first, second):
+    def call(*args):
+        first(*args)
+        second(*args)
+
+    return call
 
 
 def test_a_job_whose_uploader_lost_the_right_to_import_fails_cleanly(specialist, group):

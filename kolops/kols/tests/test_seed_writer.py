@@ -48,6 +48,23 @@ def test_copied_columns_equal_what_the_service_would_write(seeded, group):
     assert after == before
 
 
+def test_values_read_back_as_generated(seeded, group):
+    data, _result = seeded
+    generated = [c for kol in data for c in kol.channels]
+    stored = list(Channel.objects.filter(group=group).order_by("id"))
+    for seed, channel in zip(generated, stored, strict=True):
+        assert channel.handle == seed.handle
+        assert channel.stats_updated_at == seed.stats_updated_at
+        assert channel.engagement_rate == seed.engagement_rate
+        assert channel.aud_female == seed.female
+    kol = Kol.objects.filter(group=group).order_by("id").first()
+    assert (kol.languages, kol.contacts, kol.risk_flags) == (
+        data[0].languages,
+        data[0].contacts,
+        data[0].risk_flags,
+    )
+
+
 def test_tier_and_handle_key_are_derived(seeded, group):
     for channel in Channel.objects.filter(group=group):
         assert channel.tier == tier_for(channel.followers, channel.platform)
