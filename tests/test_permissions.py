@@ -41,6 +41,7 @@ User = get_user_model()
 
 PUBLIC = "public"  # anyone, signed in or not (login, language switch, API docs)
 PERSONAL = "personal"  # any signed-in user, on their own records only (password, tokens, saved searches)
+MEMBERS = "members"  # no group data (the import template): any member of some group, nobody else
 GROUP_READ = "group read"  # a list of the caller's groups: an outsider sees only their own group
 OBJECT_READ = "object read"  # one object: members of its group see it, others get 404
 GROUP_WRITE = "group write"  # a form or endpoint that adds to a group: editors only
@@ -128,7 +129,8 @@ RULES: dict[str, Rule] = {
             ),
         },
     ),
-    "kols:import_template": Rule(GROUP_WRITE, kwargs=lambda w: {"fmt": "csv"}),
+    # The empty template is no data: any member may download it.
+    "kols:import_template": Rule(MEMBERS, kwargs=lambda w: {"fmt": "csv"}),
     "kols:import_job": Rule(OBJECT_WRITE, kwargs=lambda w: {"pk": w.import_job.pk}),
     "kols:import_confirm": Rule(OBJECT_WRITE, ("POST",), kwargs=lambda w: {"pk": w.import_job.pk}),
     # REST API (kols.api)
@@ -375,6 +377,12 @@ EXPECTED = {
         "outsider": assert_let_in,
         "viewer": assert_let_in,
         "stranger": assert_let_in,
+    },
+    MEMBERS: {
+        "anonymous": assert_sent_to_login,
+        "outsider": assert_let_in,
+        "viewer": assert_let_in,
+        "stranger": assert_status(403),
     },
     GROUP_READ: {
         "anonymous": assert_sent_to_login,

@@ -103,13 +103,13 @@ COLUMNS: list[Column] = [
         Kind.TEXT,
         f"{KOL}:display_name",
         _("The KOL's display name. Rows with the same name in one file are channels of one KOL."),
-        example="Ngọc Trinh",
+        example="Linh Chi Beauty",
         required=True,
         max_length=200,
         aliases=("display_name",),
     ),
     Column(
-        "real_name", Kind.TEXT, f"{KOL}:real_name", _("Real name."), "Trần Thị Ngọc Trinh", max_length=200
+        "real_name", Kind.TEXT, f"{KOL}:real_name", _("Real name."), "Nguyễn Thị Linh Chi", max_length=200
     ),
     Column(
         "kol_type",
@@ -205,7 +205,7 @@ COLUMNS: list[Column] = [
         Kind.TEXT,
         f"{CHANNEL}:handle",
         _("The account's handle (a leading @ is dropped). Platform + handle identify a channel."),
-        "@ngoctrinh",
+        "@linhchi.beauty",
         required=True,
         max_length=200,
     ),
@@ -214,7 +214,7 @@ COLUMNS: list[Column] = [
         Kind.URL,
         f"{CHANNEL}:url",
         _("Link to the profile."),
-        "https://www.tiktok.com/@ngoctrinh",
+        "https://www.tiktok.com/@linhchi.beauty",
         max_length=500,
     ),
     Column(
