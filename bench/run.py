@@ -81,10 +81,10 @@ def drop_postgres(url: str, admin) -> None:
 
 def sibling_url(url: str, suffix: str) -> str:
     """The URL of another database on the same server: `<name><suffix>`."""
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from urllib.parse import urlsplit
 
-    params = conninfo_to_dict(url)
-    return make_conninfo(**{**params, "dbname": params["dbname"] + suffix})
+    parts = urlsplit(url)
+    return parts._replace(path=parts.path + suffix).geturl()
 
 
 # ---- children ------------------------------------------------------------------------------

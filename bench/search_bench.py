@@ -224,13 +224,15 @@ def grow(pool: ChannelPool, target: int, workers) -> dict:
     """Add channels up to `target`; returns the seconds and rows it took."""
     from django.db import connection
 
-    from kolops.kols.seeding.writer import seed_write
+    from kolops.kols.seeding.writer import refresh_planner_statistics, seed_write
 
     _prepare_bulk_load(connection)
     started = time.perf_counter()
-    bulk = indexes_rebuilt_after(connection) if target - pool.channels >= BULK_STEP else nullcontext()
-    with bulk:
+    bulk = target - pool.channels >= BULK_STEP
+    with indexes_rebuilt_after(connection) if bulk else nullcontext():
         result = seed_write(group=pool.group, kols=pool.take(target, workers))
+    if bulk:
+        refresh_planner_statistics()  # again: the rebuilt indexes have none yet
     pool.channels += result.channels
     if connection.vendor == "postgresql":
         # What autovacuum does after a bulk load: visibility map for index-only scans, statistics.

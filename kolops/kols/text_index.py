@@ -11,6 +11,8 @@ from contextlib import contextmanager
 TRIGRAM = 3
 SQLITE_TABLE = "kols_channel_fts"
 SQLITE_INSERT_TRIGGER = "kols_channel_fts_insert"
+# A bulk load of more channels than this (and over a fifth of the table) merges the index after.
+OPTIMIZE_AFTER = 20_000
 # Channel ids whose text holds every phrase of a MATCH expression (see `sqlite_match`).
 SQLITE_MATCH_IDS = "SELECT rowid FROM kols_channel_fts WHERE kols_channel_fts MATCH %s"
 
@@ -60,4 +62,10 @@ def sqlite_bulk_indexing(connection):
             f"INSERT INTO {SQLITE_TABLE}(rowid, search_text) SELECT id, search_text FROM kols_channel WHERE id > %s",  # noqa: S608
             [last_id],
         )
+        cursor.execute("SELECT COUNT(*) FROM kols_channel WHERE id > %s", [last_id])
+        added = cursor.fetchone()[0]
+        if added > OPTIMIZE_AFTER and added * 4 > last_id:
+            # A big load leaves the index in many segments, and every query reads them all:
+            # merge them into one (it rewrites the index, so only when the load was big).
+            cursor.execute("INSERT INTO kols_channel_fts(kols_channel_fts) VALUES ('optimize')")
         cursor.execute(trigger[0])
