@@ -112,6 +112,9 @@ def _same(key: str, a, b) -> bool:
 read_kol = operator.attrgetter(*KOL_FIELDS)
 
 
+_ABSENT = object()
+
+
 def rate_order(rate) -> tuple:
     """Among current rates of one deliverable and currency, the latest valid_from wins."""
     return (rate.valid_from is not None, rate.valid_from or date.min, rate.id or 0)
@@ -123,7 +126,10 @@ class KolPlan:
 
     kol_id: int | None
     records: list[RowRecord] = field(default_factory=list)
-    values: dict[str, tuple[Any, int]] = field(default_factory=dict)  # key → (value, row)
+    # What its rows say: RowRecord.kol keys → values. One row's own dict when the KOL has one
+    # row; merged, with `origin` (key → the row a value came from), when it has several.
+    values: dict[str, Any] = field(default_factory=dict)
+    origin: dict[str, int] | None = None
     changed: bool = False
     # The copies its channels carry; None when neither the KOL nor its handles change, so
     # its channels keep theirs.
@@ -219,19 +225,24 @@ class ImportRun:
             key = kol_id if kol_id is not None else ("new", record.name_key)
             plan = plans.get(key)
             if plan is None:
-                # A KOL's first row: its values, as they are (the common case, one row a KOL).
-                plan = plans[key] = KolPlan(kol_id=kol_id)
-                plan.values = {name: (value, record.row) for name, value in record.kol.items()}
+                # A KOL's first row: its values are the row's own (the common case, one row a
+                # KOL), shared, not copied.
+                plan = plans[key] = KolPlan(kol_id=kol_id, values=record.kol)
                 plan.records.append(record)
                 self.plan_of[id(record)] = plan
                 continue
+            if plan.origin is None:
+                first = plan.records[0]
+                plan.values = dict(first.kol)
+                plan.origin = dict.fromkeys(first.kol, first.row)
             plan.records.append(record)
             self.plan_of[id(record)] = plan
             for name, value in record.kol.items():
-                seen = plan.values.get(name)
-                if seen is None or (seen[0] is None and value is not None):
-                    plan.values[name] = (value, record.row)
-                elif value is not None and not _same(name, seen[0], value):
+                seen = plan.values.get(name, _ABSENT)
+                if seen is _ABSENT or (seen is None and value is not None):
+                    plan.values[name] = value
+                    plan.origin[name] = record.row
+                elif value is not None and not _same(name, seen, value):
                     self.errors.append(
                         RowError(
                             record.row,
@@ -241,7 +252,7 @@ class ImportRun:
                                 "Row %(row)s gives this KOL a different value (“%(other)s”); "
                                 "all rows of one KOL must agree."
                             )
-                            % {"row": seen[1], "other": display_value(seen[0])},
+                            % {"row": plan.origin[name], "other": display_value(seen)},
                         )
                     )
         return plans
@@ -250,7 +261,7 @@ class ImportRun:
         """The group's tags the file names, by key; created when missing (unless a dry run)."""
         names: dict[str, str] = {}
         for plan in plans.values():
-            for name in (plan.values.get("tags") or (None, 0))[0] or []:
+            for name in plan.values.get("tags") or []:
                 names.setdefault(fold(name)[:60], name[:60])
         tags: dict[str, Tag] = {}
         keys = list(names)
@@ -313,14 +324,14 @@ class ImportRun:
             fields = [f for f, old, new in zip(KOL_FIELDS, before, after, strict=True) if old != new]
             categories = old_categories.get(plan.kol_id, set())
             if "categories" in plan.values:
-                wanted = {self.categories[s].pk for s in plan.values["categories"][0] or []}
+                wanted = {self.categories[s].pk for s in plan.values["categories"] or []}
                 if wanted != categories:
                     category_sets[index] = sorted(wanted)
                     categories = wanted
             tag_names = old_tags.get(plan.kol_id, {})
             if "tags" in plan.values:
                 wanted_tags = {}
-                for name in plan.values["tags"][0] or []:
+                for name in plan.values["tags"] or []:
                     tag = tags[fold(name)[:60]]
                     wanted_tags[tag.key] = tag.name
                 if set(wanted_tags) != set(tag_names):
@@ -387,7 +398,7 @@ class ImportRun:
 
     def _apply_kol(self, kol, plan: KolPlan) -> None:
         contacts = dict(kol.contacts or {})
-        for key, (value, _row) in plan.values.items():
+        for key, value in plan.values.items():
             if key in ("categories", "tags"):
                 continue
             if key.startswith("contact:"):

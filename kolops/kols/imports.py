@@ -62,7 +62,7 @@ from .services import require
 
 logger = logging.getLogger(__name__)
 # After writing this many rows, PostgreSQL's planner statistics are refreshed (see bulk.analyze).
-ANALYZE_AFTER_ROWS = 5000
+ANALYZE_AFTER_ROWS = 1000
 
 
 @dataclass
@@ -158,6 +158,8 @@ def kols_import(
     ("writing"). `by=None` is a trusted system import (the command line), which may also lift
     the upload size limit (`size_limit=False`); `encoding` overrides CSV encoding sniffing.
     """
+    if group.group_id != group.pk:
+        raise ValueError("KOLs belong to an organization group, not to a subsidiary or brand.")
     if by is not None:
         require(by, "kols.import", group)
     result = ImportResult(dry_run=dry_run)
@@ -195,6 +197,10 @@ def kols_import(
                 run.execute(write=True)
                 if run.errors:
                     transaction.set_rollback(True)
+                elif run.created + run.updated >= ANALYZE_AFTER_ROWS:
+                    # Before COMMIT, which runs the deferred foreign-key checks of every row
+                    # written: they must be planned on statistics that know these rows.
+                    bulk.analyze(run.touched_models())
     except IntegrityError:
         logger.warning("KOL import into group %s hit a conflicting write", group.pk, exc_info=True)
         result.set_errors(
@@ -215,8 +221,6 @@ def kols_import(
         result.set_errors(sorted(run.errors, key=lambda e: e.row or 0))
         return result
     result.created, result.updated, result.unchanged = run.created, run.updated, run.unchanged
-    if not dry_run and result.created + result.updated >= ANALYZE_AFTER_ROWS:
-        bulk.analyze(run.touched_models())
     return result
 
 

@@ -286,6 +286,14 @@ class Channel(TimeStamped):
             models.Index(fields=["group", "is_archived", "avg_views", "id"], name="ch_views"),
             models.Index(fields=["group", "is_archived", "kol_name", "id"], name="ch_name"),
             models.Index(fields=["group", "is_archived", "updated_at", "id"], name="ch_updated"),
+            # Audience filters: female share first (the one most searches set), then the rest.
+            models.Index(
+                fields=[
+                    *("group", "is_archived", "aud_female", "id", "aud_age_13_17", "aud_age_18_24"),
+                    *("aud_age_25_34", "aud_age_35_44", "aud_age_45_54", "aud_age_55_plus", "aud_male"),
+                ],
+                name="ch_audience",
+            ),
             # A KOL's channels; the tag filter reaches channels through it.
             models.Index(
                 fields=[

@@ -16,7 +16,7 @@ from kolops.core.text import fold
 
 from . import text_index
 from .choices import AGE_FIELDS
-from .models import AudienceRegionShare, Category, Channel, ContactLog, Kol, RateCard, SavedSearch
+from .models import AudienceRegionShare, Category, Channel, ContactLog, Kol, RateCard, SavedSearch, Tag
 from .query import DEFAULT_SORT, SORTS, ChannelQuery
 
 
@@ -130,17 +130,23 @@ def _search(*, user, query: ChannelQuery, counting: bool = False) -> QuerySet:
     if query.statuses:
         qs = qs.filter(kol_status__in=query.statuses)
     if query.regions:
-        # SQLite has no histograms: offered the range, it takes "VN" for a few rows and sorts
-        # half the table for a page, where walking the sort index (whose trailing columns hold
-        # home_region) stops after a page. PostgreSQL knows better; counts want the range.
-        ranged = counting or connections[qs.db].vendor != "sqlite"
+        # SQLite has no histograms and takes any range for a few rows: offered "VN" as one, it
+        # sorts half the table for a page, where walking the sort index (whose trailing columns
+        # hold home_region) stops after a page, and it prefers it to a platform, tier or type
+        # for a count. So on SQLite the range is offered only to counts with no such filter.
+        # PostgreSQL estimates ranges from its histograms and always gets it.
+        ranged = connections[qs.db].vendor != "sqlite" or (
+            counting and not (query.platforms or query.tiers or query.kol_types)
+        )
         qs = qs.filter(_region_condition(query.regions, ranged=ranged))
     if query.categories:
         mask = _category_mask(query.categories)
         qs = qs.alias(category_hit=F("category_mask").bitand(mask)).filter(category_hit__gt=0)
     if query.tags:
-        tag_keys = [fold(t) for t in query.tags]
-        tagged = Kol.tags.through.objects.filter(tag__key__in=tag_keys)
+        # The tag ids first (a handful): given a subquery instead, SQLite guesses it long and
+        # reads every KOL-tag link rather than the tag_id index.
+        tag_ids = list(Tag.objects.filter(key__in=[fold(t) for t in query.tags]).values_list("id", flat=True))
+        tagged = Kol.tags.through.objects.filter(tag_id__in=tag_ids)
         qs = _related(qs, "kol_id", tagged, "kol_id", counting=counting)
     if query.min_followers is not None:
         qs = qs.filter(followers__gte=query.min_followers)

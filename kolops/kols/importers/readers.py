@@ -20,7 +20,6 @@ import codecs
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -152,20 +151,11 @@ def _looks_chinese(data: bytes) -> bool:
     return common / len(wide) > 0.9
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Decode CSV bytes: (text, encoding used). Raises ReadError when they do not decode."""
-    encoding = encoding or sniff_encoding(data)
-    try:
-        text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise ReadError(
-            _("The file could not be read as %(encoding)s text. Save it as CSV UTF-8 and try again.")
-            % {"encoding": encoding}
-        ) from None
-    # A mark decoded by a codec that keeps it (utf-16 with an explicit byte order).
-    text = text.removeprefix("\ufeff")
-    # cp1258 writes tone marks as combining characters; store the composed letters.
-    return unicodedata.normalize("NFC", text), encoding
+def _decoding_error(encoding: str) -> ReadError:
+    return ReadError(
+        _("The file could not be read as %(encoding)s text. Save it as CSV UTF-8 and try again.")
+        % {"encoding": encoding}
+    )
 
 
 def _delimiter(first_line: str) -> str:
@@ -174,29 +164,55 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _count_lines(data: bytes, encoding: str) -> int:
+    """Lines of the file, counted in its bytes (an estimate: quoted cells may hold breaks)."""
+    newline = "\n".encode(encoding)
+    for mark in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        newline = newline.removeprefix(mark)
+    return data.count(newline) + (0 if data.rstrip(b"\0").endswith(b"\n") else 1)
+
+
 def _open_csv(data: bytes, encoding: str | None) -> Table:
-    text, used = decode(data, encoding)
-    first_end = text.find("\n")
-    first_line = text if first_end < 0 else text[:first_end]
-    sep = _SEP_LINE.match(first_line.rstrip("\r"))
-    if sep:
-        delimiter = sep.group(1)
-        text = "" if first_end < 0 else text[first_end + 1 :]
-        first_end = text.find("\n")
-        first_line = text if first_end < 0 else text[:first_end]
-    else:
-        delimiter = _delimiter(first_line)
-    estimated = text.count("\n") + (0 if text.endswith("\n") else 1)
+    """Rows of CSV bytes, decoded as they are read: the file is never held twice as text.
+
+    Letters are composed (NFC) cell by cell by the validator, so Windows-1258's combining
+    tone marks need no pass over the whole text here.
+    """
+    used = encoding or sniff_encoding(data)
+    try:
+        codecs.lookup(used)
+    except LookupError:
+        raise _decoding_error(used) from None
+
+    def text():
+        return io.TextIOWrapper(io.BytesIO(data), encoding=used, newline="")
+
+    try:
+        # A mark a codec keeps (utf-16-le/-be, or utf-8 named explicitly) is not part of the text.
+        first_line = text().readline().removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise _decoding_error(used) from None
+    sep = _SEP_LINE.match(first_line.rstrip("\r\n"))
+    delimiter = sep.group(1) if sep else _delimiter(first_line)
+    estimated = _count_lines(data, used) - (1 if sep else 0)
 
     def rows() -> Iterator[tuple[int, list]]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        handle = text()
+        if sep:
+            handle.readline()  # Excel hides the `sep=` line: it is not row 1
+        reader = csv.reader(handle, delimiter=delimiter)
         try:
-            yield from enumerate(reader, start=1)
+            for number, record in enumerate(reader, start=1):
+                if number == 1 and record:
+                    record[0] = record[0].removeprefix("\ufeff")
+                yield number, record
         except csv.Error as error:
             raise ReadError(
                 _("The CSV file is malformed near row %(row)s: %(error)s")
                 % {"row": reader.line_num, "error": error}
             ) from None
+        except UnicodeDecodeError:
+            raise _decoding_error(used) from None
 
     return Table(format="csv", encoding=used, rows=rows(), estimated_rows=max(0, estimated))
 

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from kolops.accounts.choices import OrganizationKind
 from kolops.accounts.services import organization_create
+from kolops.kols import services
 from kolops.kols.models import Channel, Kol
 from kolops.kols.tests.import_files import channel_row, csv_bytes, xlsx_bytes
 
@@ -133,3 +134,13 @@ def test_export_refuses_unknown_file_types_and_bad_filters(group, tmp_path):
         call_command("export-kols", str(tmp_path / "kols.pdf"))
     with pytest.raises(CommandError):
         call_command("export-kols", str(tmp_path / "kols.csv"), "--platform", "myspace")
+
+
+def test_export_leaves_archived_kols_out_unless_asked(group, specialist, kols_csv, tmp_path):
+    import_kols(str(kols_csv))
+    services.kol_archive(by=specialist, kol=Kol.objects.get(display_name="Lan"))
+    exported = tmp_path / "all.csv"
+    call_command("export-kols", str(exported), stdout=io.StringIO())
+    assert len(exported.read_bytes().decode("utf-8-sig").splitlines()) == 2
+    call_command("export-kols", str(exported), "--include-archived", stdout=io.StringIO())
+    assert len(exported.read_bytes().decode("utf-8-sig").splitlines()) == 3

@@ -1,6 +1,7 @@
 """Reading KOL files: the encodings people send, XLSX, and workbooks that try to hurt the server."""
 
 import io
+import unicodedata
 import zipfile
 
 import openpyxl
@@ -41,12 +42,13 @@ def test_utf16_without_a_byte_order_mark_is_recognised():
     assert list(table.rows)[1][1][0] == "Nguyễn Thị Ngọc Trinh"
 
 
-def test_windows_1258_vietnamese_is_read_with_composed_letters():
+def test_windows_1258_vietnamese_is_recognised():
     data = csv_bytes([VIETNAMESE], encoding="cp1258")
     assert data == to_cp1258(data.decode("cp1258"))  # really the legacy combining-mark form
     table = open_table("kols.csv", data, limits=LIMITS)
     assert table.encoding == "cp1258"
-    assert list(table.rows)[1][1][0] == "Nguyễn Thị Ngọc Trinh"
+    # Tone marks arrive combining, as the file has them; the validator composes each cell.
+    assert unicodedata.normalize("NFC", list(table.rows)[1][1][0]) == "Nguyễn Thị Ngọc Trinh"
 
 
 def test_gb18030_chinese_is_read():

@@ -389,6 +389,12 @@ def test_a_viewer_may_not_import(viewer, group):
     assert Kol.objects.count() == 0
 
 
+def test_kols_are_imported_into_a_group_never_into_a_subsidiary(specialist, group):
+    subsidiary = group.children.get()
+    with pytest.raises(ValueError):
+        run(None, subsidiary, [channel_row()])
+
+
 def test_a_user_may_not_import_into_another_group(outsider, group):
     with pytest.raises(PermissionDenied):
         run(outsider, group, [channel_row()])
@@ -398,6 +404,13 @@ def test_xlsx_and_utf16_files_import_like_csv(specialist, group):
     assert run(specialist, group, [FULL_ROW], fmt="xlsx").created == 1
     again = run(specialist, group, [FULL_ROW], encoding="utf-16", delimiter="\t", sep_line=True)
     assert (again.unchanged, again.errors) == (1, [])
+
+
+def test_a_windows_1258_file_is_stored_with_composed_letters(specialist, group):
+    run(specialist, group, [channel_row(kol_name="Nguyễn Thị Ngọc Trinh", notes="Hà Nội")], encoding="cp1258")
+    kol = Kol.objects.get()
+    assert (kol.display_name, kol.notes) == ("Nguyễn Thị Ngọc Trinh", "Hà Nội")
+    assert Channel.objects.filter(search_text__contains="nguyen thi ngoc trinh").exists()
 
 
 def test_every_documented_column_can_be_imported(specialist, group):

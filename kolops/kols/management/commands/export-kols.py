@@ -42,6 +42,7 @@ class Command(BaseCommand):
         parser.add_argument("--min-er", metavar="X", help="engagement rate from (%%)")
         parser.add_argument("--max-price", metavar="AMOUNT")
         parser.add_argument("--currency", default=Currency.VND.value, metavar="CUR")
+        parser.add_argument("--include-archived", action="store_true", help="also archived KOLs' channels")
 
     def handle(self, *args, file, group, user, **options):
         path = Path(file)
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                 min_er=options["min_er"],
                 max_price=options["max_price"],
                 price_currency=options["currency"],
+                include_archived=options["include_archived"],
             )
         except ValidationError as error:
             raise CommandError(
