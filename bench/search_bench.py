@@ -259,14 +259,17 @@ def _timed(function):
     return (time.perf_counter() - started) * 1000, value
 
 
-def measure(user, reps: int) -> list[dict]:
-    """Time every search: the page and the capped count, `reps` times after one warm-up."""
+def measure(user, reps: int, count_cap: int | None = None) -> list[dict]:
+    """Time every search: the page and the capped count, `reps` times after one warm-up.
+
+    The count is capped as the list page caps it (KOLOPS_EXACT_COUNT_LIMIT) unless `count_cap`.
+    """
     from django.conf import settings
 
     from kolops.kols.query import ChannelQuery
     from kolops.kols.selectors import channel_count, channel_page
 
-    size, cap = settings.KOLOPS_PAGE_SIZE, settings.KOLOPS_EXACT_COUNT_LIMIT
+    size, cap = settings.KOLOPS_PAGE_SIZE, count_cap or settings.KOLOPS_EXACT_COUNT_LIMIT
     results = []
     for search in searches():
         query = ChannelQuery(**search.query)
@@ -322,7 +325,7 @@ def _p95(sorted_values: list[float]) -> float:
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (rank - low)
 
 
-def run(database_url: str, sizes: list[int], reps: int, progress=print) -> dict:
+def run(database_url: str, sizes: list[int], reps: int, count_cap: int | None = None, progress=print) -> dict:
     """Grow the pool through `sizes` and measure at each; the results as plain data."""
     setup_django(database_url)
     from django.core.management import call_command
@@ -352,7 +355,7 @@ def run(database_url: str, sizes: list[int], reps: int, progress=print) -> dict:
             progress(
                 f"  {connection.vendor}: {pool.channels:,} channels: timing {len(searches())} searches × {reps} …"
             )
-            results = measure(user, reps)
+            results = measure(user, reps, count_cap)
             steps.append(
                 {
                     "channels": pool.channels,
@@ -361,7 +364,16 @@ def run(database_url: str, sizes: list[int], reps: int, progress=print) -> dict:
                     "searches": results,
                 }
             )
-    return {"database": connection.vendor, "url": database_url, "reps": reps, "steps": steps}
+    from django.conf import settings
+
+    cap = count_cap or settings.KOLOPS_EXACT_COUNT_LIMIT
+    return {
+        "database": connection.vendor,
+        "url": database_url,
+        "reps": reps,
+        "count_cap": cap,
+        "steps": steps,
+    }
 
 
 def main() -> None:
@@ -369,10 +381,15 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument(
+        "--count-cap", type=int, help="cap the counts here (default: KOLOPS_EXACT_COUNT_LIMIT)"
+    )
     parser.add_argument("--out", help="write the results here as JSON (default: print them)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    result = run(args.database_url, sizes, args.reps, progress=functools.partial(print, flush=True))
+    result = run(
+        args.database_url, sizes, args.reps, args.count_cap, progress=functools.partial(print, flush=True)
+    )
     text = json.dumps(result, ensure_ascii=False, indent=1)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

@@ -36,6 +36,7 @@ def test_a_bad_file_is_reported_row_by_row_and_writes_nothing(page, login, scree
     expect(errors).to_have_count(2)
     expect(page.locator("#import-errors")).to_contain_text("followers")
     expect(page.locator("#import-errors")).to_contain_text("nhiều")
+    expect(page.locator("#import-errors")).to_contain_text("Tổng tỷ lệ các nhóm tuổi vượt quá 100 %")
     screenshot("import-errors-vi")
     assert not Kol.objects.exists()
     assert not Channel.objects.exists()
@@ -52,6 +53,7 @@ def test_a_bad_file_is_reported_row_by_row_and_writes_nothing(page, login, scree
     assert not Kol.objects.exists()  # a preview writes nothing
     page.click("#confirm-form button[type=submit]")
     expect(page.locator("#count-created")).to_have_text("2")
+    expect(page.locator("#import-counts")).to_contain_text("đã tạo")
     screenshot("import-done-vi")
     assert Channel.objects.count() == 2
     assert set(Kol.objects.values_list("display_name", flat=True)) == {"Mai Anh", "Hà Linh"}
