@@ -50,6 +50,7 @@ def decode_cursor(cursor: str):
 
 
 def _nullable(queryset: QuerySet, field: str) -> bool:
+    """Whether `field` of the queryset's model may hold NULL."""
     try:
         return queryset.model._meta.get_field(field).null
     except FieldDoesNotExist:  # an annotation: assume the worst

@@ -23,12 +23,33 @@ WORDS = {
 @pytest.fixture
 def pool(group, specialist, kol):
     """Three KOLs: the fixture's Ngọc Trinh (TikTok, mega), a Hanoi food KOC and a Douyin creator."""
-    food = services.kol_create(by=specialist, group=group, data={"display_name": "Bếp Của Mẹ", "home_region": "VN-HN"})
-    services.channel_create(by=specialist, kol=food, data={"platform": "tiktok", "handle": "bepcuame", "followers": 8_000,
-                                                           "engagement_rate": Decimal("9.5"), "aud_female": Decimal("80")})
-    zh = services.kol_create(by=specialist, group=group, data={"display_name": "張小美", "home_region": "CN-SH"})
-    services.channel_create(by=specialist, kol=zh, data={"platform": "douyin", "handle": "xiaomei", "followers": 600_000,
-                                                         "engagement_rate": Decimal("3.1")})
+    food = services.kol_create(
+        by=specialist, group=group, data={"display_name": "Bếp Của Mẹ", "home_region": "VN-HN"}
+    )
+    services.channel_create(
+        by=specialist,
+        kol=food,
+        data={
+            "platform": "tiktok",
+            "handle": "bepcuame",
+            "followers": 8_000,
+            "engagement_rate": Decimal("9.5"),
+            "aud_female": Decimal("80"),
+        },
+    )
+    zh = services.kol_create(
+        by=specialist, group=group, data={"display_name": "張小美", "home_region": "CN-SH"}
+    )
+    services.channel_create(
+        by=specialist,
+        kol=zh,
+        data={
+            "platform": "douyin",
+            "handle": "xiaomei",
+            "followers": 600_000,
+            "engagement_rate": Decimal("3.1"),
+        },
+    )
     return kol
 
 

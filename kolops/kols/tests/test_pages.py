@@ -191,3 +191,12 @@ def test_saved_searches_belong_to_their_owner(client_for, specialist, manager, c
     assert "TikTok mega" not in other.get(reverse("kols:list")).text
     assert other.post(reverse("kols:search_delete", args=[search.pk])).status_code == 404
     assert SavedSearch.objects.exists()
+
+
+def test_chart_hooks_carry_unlocalised_ids(client_for, specialist, channel):
+    # With thousand separators on, {{ pk }} would render 1,234 and the charts would find nothing.
+    Channel.objects.create(
+        id=123456, kol=channel.kol, group=channel.group, platform="youtube", handle="big", handle_key="big"
+    )
+    page = client_for(specialist).get(reverse("kols:detail", args=[channel.kol_id]))
+    assert 'data-channel="123456"' in page.text
