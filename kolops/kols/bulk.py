@@ -80,10 +80,13 @@ def _converter(field: models.Field) -> Callable | None:
             return None if value is None else json.dumps(value, cls=encoder)
 
         return dump
-    prepare = functools.partial(field.get_db_prep_save, connection=connection)
     if field.get_internal_type() in ("DateTimeField", "DateField"):
-        return functools.lru_cache(maxsize=64)(prepare)
-    return prepare
+        if _postgres():
+            return None  # psycopg takes date and aware datetime values as they are
+        return functools.lru_cache(maxsize=64)(
+            functools.partial(field.get_db_prep_save, connection=connection)
+        )
+    return functools.partial(field.get_db_prep_save, connection=connection)
 
 
 def _values(objs: list, fields: list[models.Field]) -> list[tuple]:

@@ -134,10 +134,14 @@ def read_upload(data, limit: int) -> bytes:
         raise readers.ReadError(readers.size_message(size, limit))
     if hasattr(data, "seek"):
         data.seek(0)
-    content = data.read(limit + 1)
-    if len(content) > limit:
-        raise readers.ReadError(readers.size_message(size or len(content), limit))
-    return content
+    # In pieces: read(limit + 1) would allocate the whole limit up front.
+    chunks, read = [], 0
+    while piece := data.read(1024 * 1024):
+        chunks.append(piece)
+        read += len(piece)
+        if read > limit:
+            raise readers.ReadError(readers.size_message(size or read, limit))
+    return b"".join(chunks)
 
 
 def kols_import(

@@ -80,3 +80,14 @@ def test_the_command_line_is_not_bound_by_the_upload_limit(group, settings, tmp_
     out = io.StringIO()
     call_command("import-kols", str(path), "--json", "--dry-run", stdout=out)
     assert json.loads(out.getvalue())["created"] == rows
+
+
+def test_a_system_import_reads_a_file_object_of_any_size(group, settings, tmp_path):
+    settings.KOLOPS_IMPORT_MAX_BYTES = 1 * MB
+    path = tmp_path / "two.csv"
+    rows = write_kol_csv(path, 2)
+    with path.open("rb") as handle:
+        result = kols_import(
+            by=None, group=group, file_name="two.csv", data=handle, dry_run=True, size_limit=False
+        )
+    assert (result.created, result.errors) == (rows, [])

@@ -1,5 +1,6 @@
 """Importing a KOL file into the database: all or nothing, idempotent, one row per channel."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -90,7 +91,9 @@ def test_a_new_file_creates_kols_and_channels_with_everything_they_say(specialis
     )
     assert (channel.er_basis, channel.verified) == ("views", True)
     assert (channel.aud_age_18_24, channel.aud_female, channel.aud_male) == (45, 70, 30)
-    assert channel.stats_updated_at is not None and channel.audience_updated_at is not None
+    # Stamped now, in UTC, whichever way the backend's bulk path sends them.
+    for stamp in (channel.created_at, channel.stats_updated_at, channel.audience_updated_at, kol.updated_at):
+        assert abs(stamp - timezone.now()) < timedelta(minutes=1)
     shares = {(s.level, s.region, s.share) for s in channel.region_shares.all()}
     assert shares == {("country", "VN", 90), ("province", "VN-HN", 40), ("province", "VN-SG", 25)}
     prices = {(r.deliverable_type, r.price, r.currency, r.valid_from) for r in channel.rates.all()}
