@@ -19,6 +19,7 @@ from kolops.core.tiers import Tier
 
 from .choices import AGE_BUCKETS, AGE_FIELDS, DeliverableType, ErBasis, KolStatus, KolType, Platform, RiskFlag
 from .query import DEFAULT_SORT, SORTS, ChannelQuery
+from .services import KOL_FIELDS
 
 AgeBucket = StrEnum("AgeBucket", {bucket: bucket for bucket, _label in AGE_BUCKETS})
 
@@ -430,22 +431,6 @@ class _KolFields(Schema):
         return codes
 
 
-_KOL_DATA_FIELDS = (
-    "display_name",
-    "real_name",
-    "kol_type",
-    "home_region",
-    "languages",
-    "agency",
-    "manager_name",
-    "contacts",
-    "notes",
-    "status",
-    "blacklist_reason",
-    "risk_flags",
-)
-
-
 class KolIn(_KolFields):
     """A new KOL, optionally with its channels. `group` defaults to your only editable group."""
 
@@ -455,7 +440,7 @@ class KolIn(_KolFields):
 
     def service_data(self) -> dict:
         """The fields `kol_create` takes."""
-        return self.model_dump(include=set(_KOL_DATA_FIELDS))
+        return self.model_dump(include=set(KOL_FIELDS))
 
 
 class KolPatch(_KolFields):
@@ -475,4 +460,4 @@ class KolPatch(_KolFields):
 
     def service_data(self) -> dict:
         """The given fields, in the shape `kol_update` takes."""
-        return self.model_dump(include=set(_KOL_DATA_FIELDS), exclude_unset=True)
+        return self.model_dump(include=set(KOL_FIELDS), exclude_unset=True)

@@ -200,3 +200,20 @@ def test_chart_hooks_carry_unlocalised_ids(client_for, specialist, channel):
     )
     page = client_for(specialist).get(reverse("kols:detail", args=[channel.kol_id]))
     assert 'data-channel="123456"' in page.text
+
+
+def test_a_single_page_result_is_counted_without_a_count_query(client_for, specialist, channel, settings):
+    settings.KOLOPS_EXACT_COUNT_LIMIT = 0  # a count query would report "more than 0"
+    page = client_for(specialist).get(reverse("kols:list"))
+    assert "1 channel" in page.text
+
+
+def test_counts_past_the_cap_say_more_than(client_for, specialist, group, settings):
+    settings.KOLOPS_PAGE_SIZE = 2
+    settings.KOLOPS_EXACT_COUNT_LIMIT = 3
+    kol = services.kol_create(by=specialist, group=group, data={"display_name": "Many"})
+    for i in range(5):
+        services.channel_create(
+            by=specialist, kol=kol, data={"platform": "other", "handle": f"m{i}", "followers": i}
+        )
+    assert "More than 3 channels" in client_for(specialist).get(reverse("kols:list")).text

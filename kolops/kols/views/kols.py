@@ -65,7 +65,13 @@ class KolListView(OrgRequiredMixin, TemplateView):
             )
         except ValueError:
             page = selectors.channel_page(user=user, query=query, size=settings.KOLOPS_PAGE_SIZE)
-        count, more = selectors.channel_count(user=user, query=query, cap=settings.KOLOPS_EXACT_COUNT_LIMIT)
+        if not cursor and not page.has_next:
+            # The whole result is on this page: its length is the count, no second query.
+            count, more = len(page.rows), False
+        else:
+            count, more = selectors.channel_count(
+                user=user, query=query, cap=settings.KOLOPS_EXACT_COUNT_LIMIT
+            )
         params = self.request.GET.copy()
         params.pop("after", None)
         for key in [k for k in params if not any(params.getlist(k))]:
