@@ -19,7 +19,7 @@ from kolops.core.tiers import Tier
 
 from .choices import AGE_BUCKETS, AGE_FIELDS, DeliverableType, ErBasis, KolStatus, KolType, Platform, RiskFlag
 from .query import DEFAULT_SORT, SORTS, ChannelQuery
-from .services import KOL_FIELDS
+from .services import CHANNEL_FIELDS, KOL_FIELDS
 
 AgeBucket = StrEnum("AgeBucket", {bucket: bucket for bucket, _label in AGE_BUCKETS})
 
@@ -358,18 +358,7 @@ class _ChannelFields(Schema):
 
 
 _AUDIENCE_FIELDS = (*AGE_FIELDS.values(), "aud_female", "aud_male")
-_CHANNEL_DATA_FIELDS = (
-    "platform",
-    "handle",
-    "url",
-    "followers",
-    "avg_views",
-    "engagement_rate",
-    "er_basis",
-    "verified",
-    "stats_updated_at",
-    *_AUDIENCE_FIELDS,
-)
+_CHANNEL_DATA_FIELDS = (*CHANNEL_FIELDS, *_AUDIENCE_FIELDS)
 
 
 class ChannelIn(_ChannelFields):
