@@ -10,6 +10,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="kols:list", permanent=False), name="home"),
     path("accounts/", include("kolops.accounts.urls")),
     path("kols/", include("kolops.kols.urls")),
+    path("campaigns/", include("kolops.campaigns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from .auth import api_auth
 api = NinjaAPI(
     title="KOLOps API",
     version="1",
-    description="KOL database: KOLs, channels, search. Every call is scoped to your groups.",
+    description="KOL database, campaigns, briefs, plans and proposals. Every call is scoped to your groups.",
     auth=api_auth,
     urls_namespace="api",
     docs_url="/docs",
@@ -34,9 +34,11 @@ def validation_error(request, exc):
 
 
 def _register_routers() -> None:
+    from kolops.campaigns.api import router as campaigns_router
     from kolops.kols.api import router as kols_router
 
     api.add_router("/", kols_router)
+    api.add_router("/", campaigns_router)
 
 
 _register_routers()

@@ -31,6 +31,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "kols.change": _EDITORS,
     "kols.import": _EDITORS,
     "kols.export": _ALL - {Role.VIEWER},
+    "campaigns.view": _ALL,
+    "campaigns.change": _EDITORS,
+    "campaigns.approve": frozenset({Role.ADMIN, Role.MANAGER}),
+    "campaigns.export": _ALL - {Role.VIEWER},
     "accounts.view": _ALL,
     "accounts.manage": frozenset({Role.ADMIN}),
 }

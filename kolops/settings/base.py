@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kolops.core",
     "kolops.accounts",
     "kolops.kols",
+    "kolops.campaigns",
     "kolops.api",
 ]
 
@@ -213,3 +214,61 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOLOPS_LOG_LEVEL", "INFO")},
 }
+
+# ---- Campaign planning (campaigns.planning reads these; DOMAIN §2) ----
+
+# Weights of the fit parts per campaign objective (normalised by their sum).
+KOLOPS_MATCH_WEIGHTS = {
+    "awareness": {"audience": 3, "content": 2, "performance": 1, "cost": 3, "reliability": 1, "risk": 2},
+    "engagement": {"audience": 2, "content": 2, "performance": 3, "cost": 2, "reliability": 1, "risk": 2},
+    "traffic": {"audience": 3, "content": 2, "performance": 2, "cost": 2, "reliability": 1, "risk": 2},
+    "conversion": {"audience": 3, "content": 3, "performance": 2, "cost": 2, "reliability": 2, "risk": 2},
+    "leads": {"audience": 3, "content": 3, "performance": 2, "cost": 2, "reliability": 2, "risk": 2},
+    "sales": {"audience": 3, "content": 3, "performance": 2, "cost": 2, "reliability": 2, "risk": 2},
+}
+# Engagement rate by followers, percent, per platform and tier (HypeAuditor, Socialinsider).
+KOLOPS_ER_BENCHMARKS = {
+    "tiktok": {"koc": 12.0, "nano": 10.0, "micro": 7.0, "mid": 5.0, "macro": 4.0, "mega": 3.0},
+    "douyin": {"koc": 8.0, "nano": 6.0, "micro": 4.5, "mid": 3.5, "macro": 3.0, "mega": 2.5},
+    "kuaishou": {"koc": 8.0, "nano": 6.0, "micro": 4.5, "mid": 3.5, "macro": 3.0, "mega": 2.5},
+    "instagram": {"koc": 3.0, "nano": 2.5, "micro": 1.2, "mid": 0.8, "macro": 0.5, "mega": 0.3},
+    "facebook": {"koc": 1.0, "nano": 0.8, "micro": 0.5, "mid": 0.3, "macro": 0.2, "mega": 0.15},
+    "youtube": {"koc": 5.0, "nano": 4.0, "micro": 3.0, "mid": 2.0, "macro": 1.5, "mega": 1.0},
+    "xiaohongshu": {"koc": 6.0, "nano": 5.0, "micro": 3.5, "mid": 2.5, "macro": 2.0, "mega": 1.5},
+    "bilibili": {"koc": 6.0, "nano": 5.0, "micro": 4.0, "mid": 3.0, "macro": 2.5, "mega": 2.0},
+    "weibo": {"koc": 1.5, "nano": 1.2, "micro": 0.8, "mid": 0.5, "macro": 0.3, "mega": 0.2},
+    "wechat_channels": {"koc": 3.0, "nano": 2.5, "micro": 2.0, "mid": 1.5, "macro": 1.0, "mega": 0.8},
+}
+# Views of a post as a share of followers, per platform (TikTok ≈ 16 %, Socialinsider).
+KOLOPS_VIEW_RATES = {
+    "tiktok": 0.16, "douyin": 0.15, "kuaishou": 0.12, "instagram": 0.08, "facebook": 0.05,
+    "youtube": 0.12, "xiaohongshu": 0.10, "bilibili": 0.12, "weibo": 0.04, "wechat_channels": 0.08,
+}
+# Link clicks per view, per platform.
+KOLOPS_CLICK_RATES = {
+    "tiktok": 0.004, "douyin": 0.004, "kuaishou": 0.004, "instagram": 0.006, "facebook": 0.01,
+    "youtube": 0.008, "xiaohongshu": 0.006, "bilibili": 0.005, "weibo": 0.005, "wechat_channels": 0.008,
+}
+# Views of one piece relative to a post: a story reaches fewer, an event appearance none online.
+KOLOPS_DELIVERABLE_VIEW_FACTORS = {
+    "post": 1.0, "short_video": 1.0, "long_video": 1.0, "story": 0.3,
+    "livestream_hour": 0.5, "event": 0.0, "usage_rights": 0.0,
+}
+# What one KOL delivers on a platform when the brief names no deliverable.
+KOLOPS_DEFAULT_DELIVERABLES = {
+    "tiktok": "short_video", "douyin": "short_video", "kuaishou": "short_video",
+    "youtube": "long_video", "bilibili": "long_video",
+}
+KOLOPS_PLANNING = {
+    "history_prior_posts": 5.0,  # the benchmark counts as this many posts of evidence
+    "stats_posts": 12.0,  # posts a channel's own average views and ER stand for
+    "neutral": 0.5,  # a fit part's score without data
+    "risk_flag_penalty": 0.25,
+    "growth_spike_threshold": 0.3,  # weekly follower growth above +30 % is a suspicious spike
+    "growth_spike_penalty": 0.4,
+    "exclusivity_premium": 0.3,  # category exclusivity costs +20–50 % (DOMAIN §6)
+    "time_limit_seconds": 2.0,
+    "mip_rel_gap": 0.001,
+}
+KOLOPS_PLAN_MAX_CANDIDATES = 20_000  # a plan scores at most this many channels
+KOLOPS_PLAN_ALTERNATIVES = 5  # alternatives offered for a swap

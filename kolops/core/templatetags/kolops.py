@@ -61,3 +61,11 @@ def region(code: str) -> str:
 def categories_in(mask: int, categories) -> str:
     """Names of the categories whose bits are set in `mask`."""
     return ", ".join(c.name() for c in categories if mask & (1 << c.bit))
+
+
+@register.filter
+def score(value) -> str:
+    """A 0–1 score as a whole number out of 100 (0.724 → 72)."""
+    if value is None or value == "":
+        return "—"
+    return format_decimal(round(float(value) * 100), locale=_locale())

@@ -1,0 +1,115 @@
+"""`kolops plan`: plan a campaign's KOL mix from a terminal or a script; nothing is saved.
+
+    kolops plan --campaign-file FILE.json [--json] [--user USERNAME]
+    kolops plan --campaign ID [--json] [--user USERNAME]
+
+FILE.json is a campaign document (docs/campaigns.md; docs/examples/campaign.json). The plan
+runs over every group's channels as the trusted server-side reader, or as `--user` with that
+user's scope, through the same `planning_service` as the proposal page and the API.
+
+With `--json` it prints `{"objective", "currency", "budget", "reserve", "spent", "expected":
+{"views", "engagements", "clicks"}, "solver": {"status", "gap", "seconds", "message"},
+"greedy": {"spent", "objective"}, "objective_value", "items": [{"channel_id", "kol",
+"platform", "tier", "cost", "expected", "fit": {"total", "audience", "content",
+"performance", "cost", "reliability", "risk"}}]}`; without it, a table. The exit status is 0
+when a mix was found, 1 when the constraints cannot be met, 2 for a bad file or argument.
+"""
+
+import json
+import time
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from pydantic import ValidationError
+
+from kolops.campaigns import planning_service
+from kolops.campaigns.document import CampaignDocument
+from kolops.campaigns.messages import plan_failure_message
+from kolops.campaigns.models import Campaign
+from kolops.core.permissions import SYSTEM_READER
+
+
+class Command(BaseCommand):
+    help = "Plan a campaign's KOL mix (from a file or a saved campaign) without saving anything."
+
+    def add_arguments(self, parser):
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument("--campaign-file", metavar="FILE.json", help="A campaign document (JSON).")
+        source.add_argument("--campaign", metavar="ID", type=int, help="A saved campaign's id.")
+        parser.add_argument("--json", action="store_true", help="Print the plan as JSON.")
+        parser.add_argument("--user", metavar="USERNAME", help="Plan with this user's scope.")
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        user = self._user(options.get("user"))
+        doc = self._document(options, user)
+        unknown = planning_service.unknown_categories(doc)
+        if unknown:
+            raise CommandError(f"unknown categories: {', '.join(unknown)}", returncode=2)
+        outcome = planning_service.plan_document(user=user, doc=doc)
+        result = planning_service.plan_json(outcome, doc)
+        if outcome.solution.status == "infeasible":
+            result["solver"]["message"] = plan_failure_message(outcome.solution)
+        result["seconds_total"] = round(time.perf_counter() - started, 3)
+        if options["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            self._print_table(result)
+        if outcome.solution.status == "infeasible":
+            raise SystemExit(1)
+
+    def _user(self, username):
+        if not username:
+            return SYSTEM_READER
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user {username!r}", returncode=2)
+        return user
+
+    def _document(self, options, user) -> CampaignDocument:
+        if options.get("campaign") is not None:
+            campaign = Campaign.objects.for_user(user).filter(pk=options["campaign"]).first()
+            if campaign is None:
+                raise CommandError(f"campaign {options['campaign']} not found", returncode=2)
+            return planning_service.campaign_document(campaign)
+        path = Path(options["campaign_file"])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror}", returncode=2) from None
+        except json.JSONDecodeError as error:
+            raise CommandError(
+                f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})", returncode=2
+            ) from None
+        try:
+            return CampaignDocument.model_validate(data)
+        except ValidationError as error:
+            lines = [
+                f"  {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in error.errors()
+            ]
+            raise CommandError(
+                f"{path}: not a valid campaign document\n" + "\n".join(lines), returncode=2
+            ) from None
+
+    def _print_table(self, result: dict) -> None:
+        solver = result["solver"]
+        out = self.stdout.write
+        out(
+            f"Solver: {solver['status']}, gap {solver['gap']:.4%}, {solver['seconds']} s. {solver['message']}"
+        )
+        out(
+            f"Budget {result['budget']:,.0f} {result['currency']} (reserve {result['reserve']:,.0f}), "
+            f"spent {result['spent']:,.0f}; objective {result['objective_value']:,.0f}, "
+            f"greedy {result['greedy']['objective']:,.0f}"
+        )
+        out(f"{'channel':>9}  {'tier':<6} {'platform':<12} {'cost':>14} {'views':>11} {'fit':>5}  KOL")
+        for item in result["items"]:
+            out(
+                f"{item['channel_id']:>9}  {item['tier']:<6} {item['platform']:<12} {item['cost']:>14,.0f} "
+                f"{item['expected']['views']:>11,} {item['fit']['total']:>5.2f}  {item['kol']}"
+            )
+        expected = result["expected"]
+        out(
+            f"Expected: {expected['views']:,} views, {expected['engagements']:,} engagements, {expected['clicks']:,} clicks"
+        )

@@ -1,0 +1,444 @@
+"""Writes of campaigns, briefs and proposals. Pages, the API and the CLI all call these.
+
+A proposal is versioned: the optimizer or a person makes a draft version, the specialist edits
+it (add, remove, swap), submits it, and a manager other than the submitter decides each item.
+A submitted version is never edited again: a change is a new version (`proposal_copy`).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from kolops.accounts.models import Organization
+from kolops.kols.models import Category
+from kolops.kols.services import require
+
+from . import planning_service
+from .brief import brief_parse
+from .choices import (
+    CAMPAIGN_TRANSITIONS,
+    CampaignStatus,
+    Decision,
+    ProposalSource,
+    ProposalStatus,
+)
+from .document import CampaignDocument
+from .messages import plan_failure_message
+from .models import Brief, BriefAttachment, Campaign, Proposal, ProposalItem
+from .planning.plan import Scored, alternatives
+
+CAMPAIGN_FIELDS = (
+    "name",
+    "objective",
+    "description",
+    "target_age_buckets",
+    "target_gender",
+    "target_regions",
+    "platforms",
+    "markets",
+    "tiers",
+    "start_on",
+    "end_on",
+    "budget",
+    "currency",
+    "reserve_percent",
+    "max_fee_per_kol",
+    "target_views",
+    "target_engagements",
+    "target_clicks",
+    "target_leads",
+    "target_conversions",
+    "max_cpm",
+    "max_cpe",
+    "constraints",
+)
+
+
+def _validate_campaign(campaign: Campaign) -> None:
+    if campaign.start_on and campaign.end_on and campaign.end_on < campaign.start_on:
+        raise ValidationError({"end_on": _("The campaign ends before it starts.")})
+    if campaign.max_fee_per_kol is not None and campaign.max_fee_per_kol > campaign.budget:
+        raise ValidationError({"max_fee_per_kol": _("The maximum fee per KOL is larger than the budget.")})
+    campaign.full_clean(exclude=["group", "organization", "created_by"])
+
+
+@transaction.atomic
+def campaign_create(
+    *, by, organization: Organization, data: dict, categories: list[Category] = ()
+) -> Campaign:
+    """Create a campaign of `organization` (a group, subsidiary or brand) with an empty brief."""
+    group = organization.group or organization
+    require(by, "campaigns.change", group)
+    campaign = Campaign(group=group, organization=organization, created_by=by)
+    for field in CAMPAIGN_FIELDS:
+        if field in data:
+            setattr(campaign, field, data[field])
+    _validate_campaign(campaign)
+    campaign.save()
+    campaign.categories.set(categories)
+    Brief.objects.create(campaign=campaign, document=brief_parse({}), updated_by=by)
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *, by, campaign: Campaign, data: dict, categories: list[Category] | None = None
+) -> Campaign:
+    """Change a campaign's fields; a closed campaign is read-only."""
+    require(by, "campaigns.change", campaign.group)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError(_("A closed campaign cannot be changed."))
+    if "organization" in data:
+        organization = data["organization"]
+        if (organization.group_id or organization.pk) != campaign.group_id:
+            raise ValidationError({"organization": _("Choose an organization of the campaign's group.")})
+        campaign.organization = organization
+    for field in CAMPAIGN_FIELDS:
+        if field in data:
+            setattr(campaign, field, data[field])
+    _validate_campaign(campaign)
+    campaign.save()
+    if categories is not None:
+        campaign.categories.set(categories)
+    return campaign
+
+
+def campaign_fields_from_document(doc: CampaignDocument) -> dict:
+    """Model fields of a campaign document (the brief and categories are set apart)."""
+    return {
+        "name": doc.name,
+        "objective": doc.objective,
+        "description": doc.description,
+        "target_age_buckets": doc.audience.age_buckets,
+        "target_gender": doc.audience.gender,
+        "target_regions": doc.audience.regions,
+        "platforms": doc.platforms,
+        "markets": doc.markets,
+        "tiers": doc.tiers,
+        "start_on": doc.start_on,
+        "end_on": doc.end_on,
+        "budget": doc.budget,
+        "currency": doc.currency,
+        "reserve_percent": doc.reserve_percent,
+        "max_fee_per_kol": doc.max_fee_per_kol,
+        "target_views": doc.kpi.views,
+        "target_engagements": doc.kpi.engagements,
+        "target_clicks": doc.kpi.clicks,
+        "target_leads": doc.kpi.leads,
+        "target_conversions": doc.kpi.conversions,
+        "max_cpm": doc.kpi.max_cpm,
+        "max_cpe": doc.kpi.max_cpe,
+        "constraints": doc.constraints.model_dump(mode="json", exclude_defaults=True),
+    }
+
+
+def _categories_named(slugs: list[str]) -> list[Category]:
+    found = list(Category.objects.filter(slug__in=slugs))
+    unknown = sorted(set(slugs) - {c.slug for c in found})
+    if unknown:
+        raise ValidationError(
+            {"categories": _("Unknown categories: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    return found
+
+
+@transaction.atomic
+def campaign_create_from_document(*, by, organization: Organization, doc: CampaignDocument) -> Campaign:
+    """Create a campaign and its brief from a whole campaign document (API, files)."""
+    campaign = campaign_create(
+        by=by,
+        organization=organization,
+        data=campaign_fields_from_document(doc),
+        categories=_categories_named(doc.categories),
+    )
+    brief_save(by=by, campaign=campaign, document=doc.brief.model_dump(mode="json"))
+    return campaign
+
+
+@transaction.atomic
+def campaign_update_from_document(*, by, campaign: Campaign, doc: CampaignDocument) -> Campaign:
+    """Replace a campaign's fields and brief with those of a whole campaign document."""
+    campaign_update(
+        by=by,
+        campaign=campaign,
+        data=campaign_fields_from_document(doc),
+        categories=_categories_named(doc.categories),
+    )
+    brief_save(by=by, campaign=campaign, document=doc.brief.model_dump(mode="json"))
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_status(*, by, campaign: Campaign, status: str) -> Campaign:
+    """Move a campaign along draft → planning → running → closed (see CAMPAIGN_TRANSITIONS)."""
+    require(by, "campaigns.change", campaign.group)
+    if status != campaign.status:
+        if status not in CAMPAIGN_TRANSITIONS[CampaignStatus(campaign.status)]:
+            raise ValidationError(
+                _("A campaign cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": campaign.get_status_display(), "to": CampaignStatus(status).label}
+            )
+        campaign.status = status
+        campaign.save(update_fields=["status", "updated_at"])
+    return campaign
+
+
+@transaction.atomic
+def brief_save(*, by, campaign: Campaign, document: dict) -> Brief:
+    """Validate and store the campaign's brief (the previous version stays in its history)."""
+    require(by, "campaigns.change", campaign.group)
+    from pydantic import ValidationError as SchemaError
+
+    try:
+        normalised = brief_parse(document)
+    except SchemaError as error:
+        raise ValidationError(
+            [f"{'.'.join(str(p) for p in e['loc']) or 'brief'}: {e['msg']}" for e in error.errors()]
+        ) from None
+    brief, _created = Brief.objects.get_or_create(campaign=campaign)
+    brief.document = normalised
+    brief.updated_by = by
+    brief.save()
+    return brief
+
+
+@transaction.atomic
+def brief_attach(*, by, brief: Brief, file, name: str = "") -> BriefAttachment:
+    """Attach a file to a brief."""
+    require(by, "campaigns.change", brief.campaign.group)
+    return BriefAttachment.objects.create(
+        brief=brief, file=file, name=(name or file.name)[:255], uploaded_by=by
+    )
+
+
+# ---------------------------------------------------------------- proposals
+
+
+def _next_version(campaign: Campaign) -> int:
+    # The campaign row is locked first, so two people generating at once get distinct versions.
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    return (campaign.proposals.aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+def _item_from_scored(proposal: Proposal, scored: Scored, source: str) -> ProposalItem:
+    c, f, fit = scored.candidate, scored.forecast, scored.fit
+    return ProposalItem(
+        proposal=proposal,
+        channel_id=c.channel_id,
+        kol_id=c.kol_id,
+        kol_name=c.kol_name,
+        platform=c.platform,
+        handle=c.handle,
+        tier=c.tier,
+        followers=c.followers,
+        engagement_rate=None if c.engagement_rate is None else round(c.engagement_rate, 2),
+        cost=planning_service.money(f.cost, proposal.currency),
+        expected_views=round(f.views),
+        expected_engagements=round(f.engagements),
+        expected_clicks=round(f.clicks),
+        fit_total=fit.total,
+        fit_audience=fit.audience,
+        fit_content=fit.content,
+        fit_performance=fit.performance,
+        fit_cost=fit.cost,
+        fit_reliability=fit.reliability,
+        fit_risk=fit.risk,
+        fit_notes=list(fit.notes),
+        basis=f.basis,
+        risk_flags=list(c.risk_flags),
+        past_rating=c.history.rating,
+        value=scored.value,
+        source=source,
+    )
+
+
+def _require_draft(proposal: Proposal) -> None:
+    if proposal.status != ProposalStatus.DRAFT:
+        raise ValidationError(_("This version was submitted: make a new version to change it."))
+
+
+def _start_planning(by, campaign: Campaign) -> None:
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError(_("A closed campaign cannot be planned."))
+    if campaign.status == CampaignStatus.DRAFT:
+        campaign_set_status(by=by, campaign=campaign, status=CampaignStatus.PLANNING)
+
+
+@transaction.atomic
+def proposal_generate(*, by, campaign: Campaign) -> Proposal:
+    """Plan the campaign and keep the optimizer's mix as a new draft version.
+
+    An infeasible plan saves nothing and raises ValidationError naming the constraint.
+    """
+    require(by, "campaigns.change", campaign.group)
+    _start_planning(by, campaign)
+    doc = planning_service.campaign_document(campaign)
+    outcome = planning_service.plan_document(user=by, doc=doc)
+    if outcome.solution.status == "infeasible":
+        raise ValidationError(plan_failure_message(outcome.solution))
+    proposal = Proposal.objects.create(
+        campaign=campaign,
+        version=_next_version(campaign),
+        source=ProposalSource.OPTIMIZER,
+        currency=campaign.currency,
+        solver_status=outcome.solution.status,
+        plan={k: v for k, v in planning_service.plan_json(outcome, doc).items() if k != "items"},
+        created_by=by,
+    )
+    items = [_item_from_scored(proposal, s, ProposalSource.OPTIMIZER) for s in outcome.chosen()]
+    # bulk_create_with_history: one insert for the items and one for their first history rows.
+    bulk_create_with_history(items, ProposalItem, default_user=by)
+    return proposal
+
+
+@transaction.atomic
+def proposal_create_manual(*, by, campaign: Campaign) -> Proposal:
+    """An empty draft version to fill by hand."""
+    require(by, "campaigns.change", campaign.group)
+    _start_planning(by, campaign)
+    return Proposal.objects.create(
+        campaign=campaign,
+        version=_next_version(campaign),
+        source=ProposalSource.MANUAL,
+        currency=campaign.currency,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def proposal_copy(*, by, proposal: Proposal) -> Proposal:
+    """A new draft version with the same items, decisions cleared, to change a submitted one."""
+    campaign = proposal.campaign
+    require(by, "campaigns.change", campaign.group)
+    _start_planning(by, campaign)
+    copy = Proposal.objects.create(
+        campaign=campaign,
+        version=_next_version(campaign),
+        source=ProposalSource.COPY,
+        currency=proposal.currency,
+        solver_status=proposal.solver_status,
+        plan=proposal.plan,
+        note=_("Copy of version %(version)s") % {"version": proposal.version},
+        created_by=by,
+    )
+    for item in proposal.items.all():
+        item.pk = None
+        item.proposal = copy
+        item.decision, item.decision_comment, item.decided_by, item.decided_at = (
+            Decision.PENDING,
+            "",
+            None,
+            None,
+        )
+        item.save()
+    return copy
+
+
+def _score_one(by, proposal: Proposal, channel_id: int) -> Scored:
+    doc = planning_service.campaign_document(proposal.campaign)
+    scoring = planning_service.score_document(user=by, doc=doc, picked={channel_id})
+    for scored in scoring.scored:
+        if scored.candidate.channel_id == channel_id:
+            return scored
+    reason = scoring.blocked_must_include.get(channel_id, "not_found")
+    from .messages import ineligible_label
+
+    raise ValidationError(
+        _("This channel cannot be proposed: %(reason)s.") % {"reason": ineligible_label(reason)}
+    )
+
+
+@transaction.atomic
+def proposal_add(*, by, proposal: Proposal, channel_id: int) -> ProposalItem:
+    """Add a channel to a draft version by hand, scored and forecast like the optimizer's."""
+    require(by, "campaigns.change", proposal.campaign.group)
+    _require_draft(proposal)
+    if proposal.items.filter(channel_id=channel_id).exists():
+        raise ValidationError(_("This channel is already in the proposal."))
+    item = _item_from_scored(proposal, _score_one(by, proposal, channel_id), ProposalSource.MANUAL)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def proposal_remove(*, by, item: ProposalItem) -> None:
+    """Take an item out of a draft version."""
+    require(by, "campaigns.change", item.proposal.campaign.group)
+    _require_draft(item.proposal)
+    item.delete()
+
+
+@transaction.atomic
+def proposal_swap(*, by, item: ProposalItem, channel_id: int) -> ProposalItem:
+    """Replace an item of a draft version with another channel (an alternative of its tier)."""
+    proposal = item.proposal
+    require(by, "campaigns.change", proposal.campaign.group)
+    _require_draft(proposal)
+    if proposal.items.filter(channel_id=channel_id).exists():
+        raise ValidationError(_("This channel is already in the proposal."))
+    replacement = _item_from_scored(proposal, _score_one(by, proposal, channel_id), ProposalSource.MANUAL)
+    item.delete()
+    replacement.save()
+    return replacement
+
+
+def swap_alternatives(*, by, item: ProposalItem, limit: int | None = None) -> list[Scored]:
+    """Channels of the item's tier, not in the proposal, best value first (reads only)."""
+    from django.conf import settings
+
+    proposal = item.proposal
+    doc = planning_service.campaign_document(proposal.campaign)
+    scoring = planning_service.score_document(user=by, doc=doc)
+    taken = set(proposal.items.values_list("channel_id", flat=True))
+    return alternatives(
+        scoring, tier=item.tier, taken=taken, limit=limit or settings.KOLOPS_PLAN_ALTERNATIVES
+    )
+
+
+@transaction.atomic
+def proposal_submit(*, by, proposal: Proposal) -> Proposal:
+    """Send a draft version with at least one item to the managers for approval."""
+    require(by, "campaigns.change", proposal.campaign.group)
+    _require_draft(proposal)
+    if not proposal.items.exists():
+        raise ValidationError(_("Add at least one KOL before submitting."))
+    proposal.status = ProposalStatus.SUBMITTED
+    proposal.submitted_by = by
+    proposal.submitted_at = timezone.now()
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def item_decide(*, by, item: ProposalItem, decision: str, comment: str = "") -> ProposalItem:
+    """A manager approves or rejects one item of a submitted version; a rejection needs a
+    comment. The submitter cannot decide their own proposal. When every item is decided the
+    version is decided; until then a decision may be changed (the history keeps each one)."""
+    proposal = Proposal.objects.select_for_update().get(pk=item.proposal_id)
+    if not _may_approve(by, proposal):
+        raise PermissionDenied(_("Only a manager can approve or reject proposed KOLs."))
+    if proposal.status != ProposalStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted version can be approved or rejected."))
+    if proposal.submitted_by_id == getattr(by, "pk", None):
+        raise ValidationError(_("Another manager must decide on a proposal you submitted."))
+    if decision not in (Decision.APPROVED, Decision.REJECTED):
+        raise ValidationError(_("Choose approve or reject."))
+    comment = comment.strip()
+    if decision == Decision.REJECTED and not comment:
+        raise ValidationError({"comment": _("Say why the KOL is rejected.")})
+    item.decision, item.decision_comment = decision, comment
+    item.decided_by, item.decided_at = by, timezone.now()
+    item.save()
+    if not proposal.items.filter(decision=Decision.PENDING).exists():
+        proposal.status = ProposalStatus.DECIDED
+        proposal.save(update_fields=["status", "updated_at"])
+    return item
+
+
+def _may_approve(user, proposal: Proposal) -> bool:
+    from kolops.core.permissions import has_permission
+
+    return has_permission(user, "campaigns.approve", proposal.campaign.group_id)
