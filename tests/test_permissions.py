@@ -49,6 +49,7 @@ OBJECT_WRITE = "object write"  # a change to one object: 404 outside its group, 
 OWNER_ONLY = "owner only"  # a record of one user: 404 for everybody else
 EXPORT = "export"  # a download of the caller's groups: not for viewers (kols.export)
 ROUTE_ONLY = "route only"  # not a page (ninja's API root): 404 for everyone
+APPROVE = "approve"  # a manager's decision on one object: 404 outside its group, 403 for the rest
 
 
 def _none(world) -> dict:
@@ -79,6 +80,44 @@ def channel_pk(w):
 GET_POST = ("GET", "POST")
 KOL_FORM = {"display_name": "Changed", "kol_type": "kol", "status": "active"}
 CHANNEL_FORM = {"platform": "tiktok", "handle": "ngoctrinh", "followers": 1, "er_basis": "followers"}
+
+
+def campaign_pk(w):
+    return {"pk": w.campaign.pk}
+
+
+def draft_pk(w):
+    return {"pk": w.draft.pk}
+
+
+def draft_item_pk(w):
+    return {"pk": w.draft_item.pk}
+
+
+CAMPAIGN_SECRET = "Lotus Summer"
+CAMPAIGN_FORM = {
+    "name": "Changed",
+    "objective": "awareness",
+    "start_on": "2027-01-01",
+    "end_on": "2027-02-01",
+    "budget": "1000000",
+    "currency": "VND",
+    "reserve_percent": "10",
+}
+
+
+def campaign_document(w) -> dict:
+    return {
+        "name": "Intruder campaign",
+        "objective": "awareness",
+        "organization": w.group.pk,
+        "start_on": "2027-01-01",
+        "end_on": "2027-02-01",
+        "budget": "1000000",
+        "currency": "VND",
+        "brief": {"deliverables": [{"type": "post", "platform": "tiktok", "count": 1}]},
+    }
+
 
 RULES: dict[str, Rule] = {
     "home": Rule(PUBLIC),
@@ -133,6 +172,54 @@ RULES: dict[str, Rule] = {
     "kols:import_template": Rule(MEMBERS, kwargs=lambda w: {"fmt": "csv"}),
     "kols:import_job": Rule(OBJECT_WRITE, kwargs=lambda w: {"pk": w.import_job.pk}),
     "kols:import_confirm": Rule(OBJECT_WRITE, ("POST",), kwargs=lambda w: {"pk": w.import_job.pk}),
+    # campaigns, briefs, proposals
+    "campaigns:list": Rule(GROUP_READ, secret=CAMPAIGN_SECRET),
+    "campaigns:create": Rule(
+        GROUP_WRITE, GET_POST, data=lambda w: {**CAMPAIGN_FORM, "organization": w.group.pk}
+    ),
+    "campaigns:detail": Rule(OBJECT_READ, kwargs=campaign_pk, secret=CAMPAIGN_SECRET),
+    "campaigns:edit": Rule(
+        OBJECT_WRITE,
+        GET_POST,
+        kwargs=campaign_pk,
+        data=lambda w: {**CAMPAIGN_FORM, "organization": w.group.pk},
+    ),
+    "campaigns:status": Rule(
+        OBJECT_WRITE, ("POST",), kwargs=campaign_pk, data=lambda w: {"status": "closed"}
+    ),
+    "campaigns:brief": Rule(
+        OBJECT_WRITE,
+        GET_POST,
+        kwargs=campaign_pk,
+        data=lambda w: {
+            "product_category": "general",
+            "usage_kind": "organic",
+            "deliverables-TOTAL_FORMS": "0",
+            "deliverables-INITIAL_FORMS": "0",
+        },
+    ),
+    "campaigns:plan": Rule(OBJECT_WRITE, ("POST",), kwargs=campaign_pk),
+    "campaigns:attachment": Rule(OBJECT_READ, kwargs=lambda w: {"pk": w.attachment.pk}),
+    "campaigns:proposal": Rule(OBJECT_READ, kwargs=draft_pk),
+    "campaigns:proposal_pick": Rule(OBJECT_WRITE, kwargs=draft_pk),
+    "campaigns:proposal_add": Rule(
+        OBJECT_WRITE, ("POST",), kwargs=draft_pk, data=lambda w: {"channel": w.channel.pk}
+    ),
+    "campaigns:proposal_submit": Rule(OBJECT_WRITE, ("POST",), kwargs=draft_pk),
+    "campaigns:proposal_copy": Rule(OBJECT_WRITE, ("POST",), kwargs=lambda w: {"pk": w.submitted.pk}),
+    # An export reads one proposal: outside its group 404, and viewers may not export (403).
+    "campaigns:proposal_export": Rule(OBJECT_WRITE, kwargs=lambda w: {"pk": w.draft.pk, "fmt": "xlsx"}),
+    "campaigns:item_remove": Rule(OBJECT_WRITE, ("POST",), kwargs=draft_item_pk),
+    "campaigns:item_alternatives": Rule(OBJECT_WRITE, kwargs=draft_item_pk),
+    "campaigns:item_swap": Rule(
+        OBJECT_WRITE, ("POST",), kwargs=draft_item_pk, data=lambda w: {"channel": w.channel.pk}
+    ),
+    "campaigns:item_decide": Rule(
+        APPROVE,
+        ("POST",),
+        kwargs=lambda w: {"pk": w.submitted_item.pk},
+        data=lambda w: {"decision": "approved"},
+    ),
     # REST API (kols.api)
     "api:api-root": Rule(ROUTE_ONLY),
     "api:openapi-json": Rule(PUBLIC),
@@ -170,6 +257,76 @@ RULES: dict[str, Rule] = {
         data=lambda w: {"platform": "youtube", "handle": "intruder"},
         api_path="/api/kols/{kol_id}/channels",
     ),
+    # REST API (campaigns.api)
+    "api:list_campaigns": Rule(GROUP_READ, secret=CAMPAIGN_SECRET, api_path="/api/campaigns"),
+    "api:create_campaign": Rule(GROUP_WRITE, ("POST",), data=campaign_document, api_path="/api/campaigns"),
+    "api:get_campaign": Rule(
+        OBJECT_READ,
+        kwargs=lambda w: {"campaign_id": w.campaign.pk},
+        secret=CAMPAIGN_SECRET,
+        api_path="/api/campaigns/{campaign_id}",
+    ),
+    "api:update_campaign": Rule(
+        OBJECT_WRITE,
+        ("PUT",),
+        kwargs=lambda w: {"campaign_id": w.campaign.pk},
+        data=campaign_document,
+        api_path="/api/campaigns/{campaign_id}",
+    ),
+    "api:get_brief": Rule(
+        OBJECT_READ,
+        kwargs=lambda w: {"campaign_id": w.campaign.pk},
+        secret=CAMPAIGN_SECRET,
+        api_path="/api/campaigns/{campaign_id}/brief",
+    ),
+    "api:update_brief": Rule(
+        OBJECT_WRITE,
+        ("PUT",),
+        kwargs=lambda w: {"campaign_id": w.campaign.pk},
+        data=lambda w: {"notes": "changed"},
+        api_path="/api/campaigns/{campaign_id}/brief",
+    ),
+    "api:plan_campaign": Rule(
+        OBJECT_READ,
+        kwargs=lambda w: {"campaign_id": w.campaign.pk},
+        secret="Trinh",
+        api_path="/api/campaigns/{campaign_id}/plan",
+    ),
+    # Plans a document over the caller's own groups: an outsider's plan holds none of this group's KOLs.
+    "api:plan_document": Rule(
+        GROUP_READ, ("POST",), data=campaign_document, secret="Trinh", api_path="/api/plan"
+    ),
+    "api:list_proposals": Rule(
+        OBJECT_READ,
+        kwargs=lambda w: {"campaign_id": w.campaign.pk},
+        secret="optimizer",
+        api_path="/api/campaigns/{campaign_id}/proposals",
+    ),
+    "api:create_proposal": Rule(
+        OBJECT_WRITE,
+        ("POST",),
+        kwargs=lambda w: {"campaign_id": w.campaign.pk},
+        api_path="/api/campaigns/{campaign_id}/proposals",
+    ),
+    "api:get_proposal": Rule(
+        OBJECT_READ,
+        kwargs=lambda w: {"proposal_id": w.draft.pk},
+        secret="Trinh",
+        api_path="/api/proposals/{proposal_id}",
+    ),
+    "api:submit_proposal": Rule(
+        OBJECT_WRITE,
+        ("POST",),
+        kwargs=lambda w: {"proposal_id": w.draft.pk},
+        api_path="/api/proposals/{proposal_id}/submit",
+    ),
+    "api:decide_item": Rule(
+        APPROVE,
+        ("POST",),
+        kwargs=lambda w: {"item_id": w.submitted_item.pk},
+        data=lambda w: {"decision": "approved"},
+        api_path="/api/proposal-items/{item_id}/decision",
+    ),
 }
 
 # Admin URLs: one family, for staff only. Regex parts of admin URLs, with an example path each.
@@ -177,9 +334,15 @@ ADMIN_REGEX_EXAMPLES = {
     r"^([^/]+)/history/([^/]+)/$": "1/history/1/",
     r"(?P<url>.*)$": "no-such-page/",
 }
-ROLES = ("anonymous", "outsider", "viewer", "stranger", "editor")
+ROLES = ("anonymous", "outsider", "viewer", "stranger", "editor", "approver")
 # Who the control request runs as, per kind of access (None: no control needed).
-CONTROL_ROLE = {GROUP_WRITE: "editor", OBJECT_WRITE: "editor", OWNER_ONLY: "editor", EXPORT: "editor"}
+CONTROL_ROLE = {
+    GROUP_WRITE: "editor",
+    OBJECT_WRITE: "editor",
+    OWNER_ONLY: "editor",
+    EXPORT: "editor",
+    APPROVE: "approver",
+}
 
 
 # ---------------------------------------------------------------- the URL map
@@ -234,9 +397,44 @@ def test_every_api_operation_has_a_permission_rule():
 # ---------------------------------------------------------------- the world the requests meet
 
 
+def campaign_world(group, specialist, manager) -> dict:
+    """A campaign with a brief and an attachment, a submitted proposal version and a draft one."""
+    from kolops.campaigns import services as campaign_services
+
+    campaign = campaign_services.campaign_create(
+        by=specialist,
+        organization=group,
+        data={**CAMPAIGN_FORM, "name": "Lotus Summer launch", "budget": Decimal(1_000_000)},
+    )
+    brief = campaign_services.brief_save(
+        by=specialist,
+        campaign=campaign,
+        document={
+            "product": {"name": "Lotus Summer tint"},
+            "deliverables": [{"type": "post", "platform": "tiktok", "count": 1}],
+        },
+    )
+    attachment = campaign_services.brief_attach(
+        by=specialist, brief=brief, file=ContentFile(b"ngoctrinh brief notes", name="notes.txt")
+    )
+    submitted = campaign_services.proposal_generate(by=specialist, campaign=campaign)
+    campaign_services.proposal_submit(by=specialist, proposal=submitted)
+    draft = campaign_services.proposal_generate(by=specialist, campaign=campaign)
+    return {
+        "campaign": campaign,
+        "attachment": attachment,
+        "submitted": submitted,
+        "submitted_item": submitted.items.get(),
+        "draft": draft,
+        "draft_item": draft.items.get(),
+        "approver": manager,
+    }
+
+
 @pytest.fixture
-def world(group, other_group, specialist, viewer, outsider, kol, channel):
-    """A group with a KOL, channel, rate, saved search, API token and import job, and its people."""
+def world(group, other_group, specialist, manager, viewer, outsider, kol, channel):
+    """A group with a KOL, channel, rate, saved search, API token and import job, a campaign
+    with proposals, and its people."""
     rate = services.rate_card_save(
         by=specialist,
         channel=channel,
@@ -266,6 +464,7 @@ def world(group, other_group, specialist, viewer, outsider, kol, channel):
         viewer=viewer,
         stranger=User.objects.create_user(username="stranger", password="Kolops-test-pass-1"),
         editor=specialist,
+        **campaign_world(group, specialist, manager),
     )
 
 
@@ -277,7 +476,12 @@ def snapshot(except_owned_by=None) -> dict:
 
     `except_owned_by` leaves out that user's own records, for the pages that change only them.
     """
-    models = [*apps.get_app_config("kols").get_models(), *apps.get_app_config("accounts").get_models(), User]
+    models = [
+        *apps.get_app_config("kols").get_models(),
+        *apps.get_app_config("accounts").get_models(),
+        *apps.get_app_config("campaigns").get_models(),
+        User,
+    ]
     state = {}
     for model in models:
         rows = model._default_manager.order_by("pk")
@@ -424,6 +628,14 @@ EXPECTED = {
         "editor": assert_shows_group_data,
         "stranger": assert_status(403),
     },
+    APPROVE: {
+        "anonymous": assert_sent_to_login,
+        "outsider": assert_status(404),
+        "viewer": assert_status(403),
+        "stranger": assert_status_in(403, 404),
+        "editor": assert_status(403),
+        "approver": assert_let_in,
+    },
     ROUTE_ONLY: {
         "anonymous": assert_status(404),
         "outsider": assert_status(404),
@@ -486,7 +698,7 @@ def admin_refusal_target(path: str) -> str:
     return reverse("admin:index") if path == reverse("admin:logout") else reverse("admin:login")
 
 
-@pytest.mark.parametrize("role", ["anonymous", "outsider", "viewer", "stranger", "editor"])
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "viewer", "stranger", "editor", "approver"])
 def test_admin_is_for_staff_only(world, client, role):
     user = getattr(world, role)
     if user is not None:

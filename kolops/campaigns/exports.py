@@ -47,7 +47,8 @@ class Column:
     label: str
     kind: str
     value: Callable[[ProposalItem], Any]
-    width: int = 12
+    width: int
+    pdf_width: int
     total: Callable[[TierGroup], Any] | None = None
 
 
@@ -56,36 +57,42 @@ def _risk_flags(item: ProposalItem) -> str:
 
 
 def _columns() -> list[Column]:
-    """The comparison table's columns, labelled in the active language."""
+    """The comparison table's columns, labelled in the active language.
+
+    Widths: characters in the workbook, millimetres in the PDF (0: shown under the KOL's name).
+    """
     return [
-        Column(_("KOL"), TEXT, attrgetter("kol_name"), 28),
-        Column(_("Platform"), TEXT, lambda i: i.get_platform_display(), 13),
-        Column(_("Handle"), TEXT, attrgetter("handle"), 20),
-        Column(_("Followers"), INT, attrgetter("followers"), 13, lambda g: sum(i.followers for i in g.items)),
-        Column(_("ER (%)"), PERCENT, attrgetter("engagement_rate"), 8),
-        Column(_("Fit"), SHARE, attrgetter("fit_total"), 8),
-        Column(_("Audience fit"), SHARE, attrgetter("fit_audience"), 9),
-        Column(_("Content fit"), SHARE, attrgetter("fit_content"), 9),
-        Column(_("Performance"), SHARE, attrgetter("fit_performance"), 9),
-        Column(_("Cost efficiency"), SHARE, attrgetter("fit_cost"), 9),
-        Column(_("Reliability"), SHARE, attrgetter("fit_reliability"), 9),
-        Column(_("Risk"), SHARE, attrgetter("fit_risk"), 8),
-        Column(_("Expected views"), INT, attrgetter("expected_views"), 14, lambda g: g.totals.views),
+        Column(_("KOL"), TEXT, attrgetter("kol_name"), 28, 26),
+        Column(_("Platform"), TEXT, lambda i: i.get_platform_display(), 13, 0),
+        Column(_("Handle"), TEXT, attrgetter("handle"), 20, 0),
+        Column(
+            _("Followers"), INT, attrgetter("followers"), 13, 16, lambda g: sum(i.followers for i in g.items)
+        ),
+        Column(_("ER (%)"), PERCENT, attrgetter("engagement_rate"), 8, 8),
+        Column(_("Fit"), SHARE, attrgetter("fit_total"), 8, 9),
+        Column(_("Audience fit"), SHARE, attrgetter("fit_audience"), 9, 10),
+        Column(_("Content fit"), SHARE, attrgetter("fit_content"), 9, 10),
+        Column(_("Performance"), SHARE, attrgetter("fit_performance"), 9, 10),
+        Column(_("Cost efficiency"), SHARE, attrgetter("fit_cost"), 9, 10),
+        Column(_("Reliability"), SHARE, attrgetter("fit_reliability"), 9, 10),
+        Column(_("Risk"), SHARE, attrgetter("fit_risk"), 8, 9),
+        Column(_("Expected views"), INT, attrgetter("expected_views"), 14, 15, lambda g: g.totals.views),
         Column(
             _("Expected engagements"),
             INT,
             attrgetter("expected_engagements"),
             14,
+            15,
             lambda g: g.totals.engagements,
         ),
-        Column(_("Expected clicks"), INT, attrgetter("expected_clicks"), 12, lambda g: g.totals.clicks),
-        Column(_("Cost"), MONEY, attrgetter("cost"), 16, lambda g: g.totals.cost),
-        Column(_("CPM"), MONEY, attrgetter("cpm"), 12, lambda g: g.totals.cpm),
-        Column(_("CPE"), MONEY, attrgetter("cpe"), 12, lambda g: g.totals.cpe),
-        Column(_("Past rating"), RATING, attrgetter("past_rating"), 9),
-        Column(_("Risk flags"), TEXT, _risk_flags, 28),
-        Column(_("Decision"), TEXT, lambda i: i.get_decision_display(), 12),
-        Column(_("Comment"), TEXT, attrgetter("decision_comment"), 40),
+        Column(_("Expected clicks"), INT, attrgetter("expected_clicks"), 12, 12, lambda g: g.totals.clicks),
+        Column(_("Cost"), MONEY, attrgetter("cost"), 16, 26, lambda g: g.totals.cost),
+        Column(_("CPM"), MONEY, attrgetter("cpm"), 12, 16, lambda g: g.totals.cpm),
+        Column(_("CPE"), MONEY, attrgetter("cpe"), 12, 14, lambda g: g.totals.cpe),
+        Column(_("Past rating"), RATING, attrgetter("past_rating"), 9, 8),
+        Column(_("Risk flags"), TEXT, _risk_flags, 28, 17),
+        Column(_("Decision"), TEXT, lambda i: i.get_decision_display(), 12, 16),
+        Column(_("Comment"), TEXT, attrgetter("decision_comment"), 40, 16),
     ]
 
 
@@ -250,7 +257,7 @@ def proposal_xlsx(table: ProposalTable, *, language: str) -> bytes:
 
 def _display(value, kind: str, currency: str, language: str) -> str:
     """`value` as people read it in `language`: 1.500.000 ₫, 12.345, 85%, 4,20."""
-    if value is None or value == "":
+    if value is None:
         return "—"
     locale = BABEL_LOCALES.get(language.lower(), "en_US")
     if kind == MONEY:
@@ -267,15 +274,39 @@ def _display(value, kind: str, currency: str, language: str) -> str:
 
 
 def _pdf_cells(cells: list[tuple[Any, str]], currency: str, language: str) -> list[dict]:
-    return [{"text": _display(v, k, currency, language), "number": k != TEXT} for v, k in cells]
+    return [
+        {"text": _display(value, kind, currency, language), "number": kind != TEXT} for value, kind in cells
+    ]
+
+
+def _pdf_row(cells: list[tuple[Any, str]], columns: list[Column], currency: str, language: str) -> list[dict]:
+    """The cells of a comparison row that the PDF shows, as text."""
+    shown = [cell for cell, column in zip(cells, columns, strict=True) if column.pdf_width]
+    return _pdf_cells(shown, currency, language)
+
+
+def _pdf_item(item: ProposalItem, columns: list[Column], currency: str, language: str) -> list[dict]:
+    row = _pdf_row(_item_row(item, columns), columns, currency, language)
+    row[0]["sub"] = f"{item.get_platform_display()} · {item.handle}"
+    return row
 
 
 def _pdf_total(group: TierGroup, columns: list[Column], currency: str, language: str) -> list[dict]:
-    cells = _pdf_cells(_total_row(group, columns), currency, language)
-    for n, column in enumerate(columns[1:], start=1):
-        if column.total is None:
-            cells[n]["text"] = ""
-    return cells
+    cells = _total_row(group, columns)
+    cells = [cells[0]] + [
+        cell if c.total else ("", TEXT) for c, cell in zip(columns[1:], cells[1:], strict=True)
+    ]
+    return _pdf_row(cells, columns, currency, language)
+
+
+def _pdf_header(columns: list[Column]) -> list[dict]:
+    shown = [c for c in columns if c.pdf_width]
+    total = sum(c.pdf_width for c in shown)
+    # Widths are strings: a float in a template is localised (10,5 in Vietnamese), which CSS refuses.
+    return [
+        {"label": c.label, "number": c.kind != TEXT, "width": f"{100 * c.pdf_width / total:.3f}%"}
+        for c in shown
+    ]
 
 
 def _pdf_context(table: ProposalTable, language: str) -> dict:
@@ -284,7 +315,7 @@ def _pdf_context(table: ProposalTable, language: str) -> dict:
     groups = [
         {
             "label": _tier_label(g),
-            "rows": [_pdf_cells(_item_row(i, columns), currency, language) for i in g.items],
+            "rows": [_pdf_item(i, columns, currency, language) for i in g.items],
             "total": _pdf_total(g, columns, currency, language),
         }
         for g in table.groups
@@ -292,12 +323,12 @@ def _pdf_context(table: ProposalTable, language: str) -> dict:
     return {
         "language": language,
         "campaign": table.proposal.campaign.name,
-        "version": table.proposal.version,
+        "version": str(table.proposal.version),
         "over_budget": table.over_budget,
         "summary": [(label, _display(v, k, currency, language)) for label, v, k in _summary_rows(table)],
         "tier_header": _tier_summary_header(),
         "tier_rows": [_pdf_cells(r, currency, language) for r in _tier_summary_rows(table)],
-        "header": [{"label": c.label, "number": c.kind != TEXT} for c in columns],
+        "header": _pdf_header(columns),
         "groups": groups,
     }
 

@@ -202,6 +202,7 @@ def brief_save(*, by, campaign: Campaign, document: dict) -> Brief:
     brief.document = normalised
     brief.updated_by = by
     brief.save()
+    campaign.brief = brief  # the campaign may hold the previous version in its cache
     return brief
 
 

@@ -106,7 +106,7 @@ def optimize(options: Sequence[Option], *, budget: float, spec: CampaignSpec, se
     if chosen is None:
         return _result(p, None, start, failure=(None, f"No feasible mix was found before {limit}."))
     gap = _rel_gap(bound, float(p.value[chosen].sum()))
-    if code == 0:
+    if code == 0 or gap <= settings.mip_rel_gap:  # stopped early, but already proven close enough
         return _result(p, chosen, start, gap=gap)
     within = f"within {gap:.2%} of the best possible" if np.isfinite(gap) else "of unknown gap"
     return _result(
@@ -166,6 +166,14 @@ def _in(option: Option, kind: str, name: str) -> bool:
     return name in option.categories if kind == "category" else getattr(option, kind) == name
 
 
+def _rhs(p: _Problem, g: _Group, bound: str, default=None):
+    """A quota bound as a right-hand side: a count, or a share turned into money."""
+    limit = getattr(g.quota, bound)
+    if limit is None:
+        return default
+    return limit * p.budget if bound.endswith("share") else float(limit)
+
+
 def _model(p: _Problem) -> _Model:
     """Budget row, one row per quota bound, one row per KOL with several channels."""
     everyone = np.arange(p.cost.size)
@@ -173,14 +181,12 @@ def _model(p: _Problem) -> _Model:
     lbs, ubs = [-np.inf], [p.budget]
     for g in p.groups:
         for bound in _BOUNDS:
-            if (limit := getattr(g.quota, bound)) is None:
+            if (rhs := _rhs(p, g, bound)) is None:
                 continue
-            share = bound.endswith("share")
-            rhs = limit * p.budget if share else float(limit)
             family.append((g.kind, g.name, bound))
             rows.append(np.full(g.members.size, len(family) - 1))
             cols.append(g.members)
-            coefs.append(p.cost[g.members] if share else np.ones(g.members.size))
+            coefs.append(p.cost[g.members] if bound.endswith("share") else np.ones(g.members.size))
             lbs.append(rhs if bound.startswith("min") else -np.inf)
             ubs.append(np.inf if bound.startswith("min") else rhs)
     if p.one_per_kol:
@@ -207,16 +213,19 @@ def _milp(value, lower, model: _Model, *, rows=slice(None), cols=slice(None), sh
         integrality=np.ones(value.size),
         bounds=Bounds(lower.astype(float), np.ones(value.size)),
         constraints=[LinearConstraint(matrix, model.lb[rows] - shift, model.ub[rows] - shift)],
-        options={"time_limit": max(time_limit, 0.001), "mip_rel_gap": gap, "disp": False},
+        # No presolve: reduced-cost fixing has already done its work, and HiGHS's presolve costs
+        # seconds on wide knapsack rows (measured: 5 s alone for one 5,000-column budget row).
+        options={"time_limit": max(time_limit, 0.001), "mip_rel_gap": gap, "disp": False, "presolve": False},
     )
 
 
-def _relaxation(p: _Problem, model: _Model):
-    """The LP relaxation, as linprog for the reduced costs (milp does not report them)."""
-    up, low = np.isfinite(model.ub), np.isfinite(model.lb)
+def _relaxation(p: _Problem, model: _Model, lb: np.ndarray | None = None):
+    """The LP relaxation (`lb` may tighten the rows), as linprog: milp does not report reduced costs."""
+    lb = model.lb if lb is None else lb
+    up, low = np.isfinite(model.ub), np.isfinite(lb)
     a_ub = sparse.vstack([model.matrix[up], -model.matrix[low]]).tocsr()
     bounds = np.column_stack([p.forced.astype(float), np.ones(p.cost.size)])
-    return linprog(-p.value, A_ub=a_ub, b_ub=np.concatenate([model.ub[up], -model.lb[low]]), bounds=bounds)
+    return linprog(-p.value, A_ub=a_ub, b_ub=np.concatenate([model.ub[up], -lb[low]]), bounds=bounds)
 
 
 def _search(p: _Problem, model: _Model, settings: Settings, start: float):
@@ -225,7 +234,7 @@ def _search(p: _Problem, model: _Model, settings: Settings, start: float):
     if lp.status == 2:
         return None, 2, -np.inf
     bound = -lp.fun if lp.status == 0 else np.inf
-    incumbent = _incumbent(p, lp.x if lp.status == 0 else None)
+    incumbent = _incumbent(p, model, lp)
     best = -np.inf if incumbent is None else float(p.value[incumbent].sum())
     if incumbent is not None and _rel_gap(bound, best) <= settings.mip_rel_gap:
         return incumbent, 0, bound
@@ -274,10 +283,10 @@ def _rel_gap(bound: float, value: float) -> float:
 def _precheck(p: _Problem) -> Failure | None:
     """Infeasibilities visible without solving, most basic first."""
     if p.budget < 0:
-        return {
-            "kind": "budget",
-            "limit": p.budget,
-        }, f"The plannable budget is negative ({_money(p.budget)})."
+        return (
+            {"kind": "budget", "limit": p.budget},
+            f"The plannable budget is negative ({_money(p.budget)}).",
+        )
     forced = np.flatnonzero(p.forced)
     if (cost := float(p.cost[forced].sum())) > p.budget + _TOL:
         return (
@@ -297,6 +306,9 @@ def _precheck(p: _Problem) -> Failure | None:
 def _precheck_group(p: _Problem, g: _Group) -> Failure | None:
     """A bound the group's own candidates (or its forced members) cannot meet."""
     q, forced = g.quota, g.members[p.forced[g.members]]
+    for low, high in (("min_count", "max_count"), ("min_share", "max_share")):
+        if None not in (getattr(q, low), getattr(q, high)) and getattr(q, low) > getattr(q, high):
+            return _fail(g, low), f"{g.label} {_needs(g, low, p)} but {_needs(g, high, p)}."
     available = int(np.unique(p.kol[g.members]).size if p.one_per_kol else g.members.size)
     if q.min_count is not None and q.min_count > available:
         verb = "is" if available == 1 else "are"
@@ -358,20 +370,22 @@ def _blame(p: _Problem, family: tuple[str, ...]) -> Failure:
     """Words for a family the deletion filter found at the heart of the conflict."""
     if family == ("budget",):
         what = "The minimums and the must-include KOLs" if p.forced.any() else "The minimums"
-        return {
-            "kind": "budget",
-            "limit": p.budget,
-        }, f"{what} cannot all be met within the budget of {_money(p.budget)}."
+        return (
+            {"kind": "budget", "limit": p.budget},
+            f"{what} cannot all be met within the budget of {_money(p.budget)}.",
+        )
     if family == ("kol",):
-        return {
-            "kind": "kol"
-        }, "Only one channel per KOL is allowed, which leaves too few candidates for the quotas."
+        return (
+            {"kind": "kol"},
+            "Only one channel per KOL is allowed, which leaves too few candidates for the quotas.",
+        )
     if family == ("must_include",):
         return {"kind": "must_include"}, "The must-include KOLs cannot be combined with the quotas."
     g = next(g for g in p.groups if (g.kind, g.name) == family[:2])
-    return _fail(
-        g, family[2]
-    ), f"{g.label} {_needs(g, family[2], p)}, which the other constraints do not allow."
+    return (
+        _fail(g, family[2]),
+        f"{g.label} {_needs(g, family[2], p)}, which the other constraints do not allow.",
+    )
 
 
 def _fail(g: _Group, bound: str, available=None) -> dict:
@@ -388,12 +402,8 @@ class _Greedy:
     def __init__(self, p: _Problem):
         self.p, self.chosen, self.spent, self.kols = p, np.zeros(p.cost.size, dtype=bool), 0.0, set()
         self.count, self.spend = np.zeros(len(p.groups)), np.zeros(len(p.groups))
-        self.max_count = np.array(
-            [np.inf if g.quota.max_count is None else g.quota.max_count for g in p.groups]
-        )
-        self.max_spend = np.array(
-            [np.inf if g.quota.max_share is None else g.quota.max_share * p.budget for g in p.groups]
-        )
+        self.max_count = np.array([_rhs(p, g, "max_count", np.inf) for g in p.groups])
+        self.max_spend = np.array([_rhs(p, g, "max_share", np.inf) for g in p.groups])
         member_of = [[] for _ in p.options]
         for gi, g in enumerate(p.groups):
             for i in g.members:
@@ -423,10 +433,8 @@ class _Greedy:
         only tightens the bounds, so a member that did not fit will not fit later."""
         q = self.p.groups[gi].quota
         for i in ranked:
-            if (
-                self.count[gi] >= (q.min_count or 0)
-                and self.spend[gi] >= (q.min_share or 0.0) * self.p.budget - _TOL
-            ):
+            met_share = self.spend[gi] >= (q.min_share or 0.0) * self.p.budget - _TOL
+            if self.count[gi] >= (q.min_count or 0) and met_share:
                 return
             if self.fits(i):
                 self.add(i)
@@ -447,11 +455,28 @@ def _greedy_pick(p: _Problem, start: np.ndarray | None = None) -> np.ndarray:
     return state.chosen
 
 
-def _incumbent(p: _Problem, x: np.ndarray | None) -> np.ndarray | None:
-    """The better feasible mix of greedy and the LP solution rounded down and filled greedily."""
-    picks = [_greedy_pick(p)] + ([] if x is None else [_greedy_pick(p, start=x > 1 - _TOL)])
-    feasible = [c for c in picks if _violation(p, c) is None]
+def _incumbent(p: _Problem, model: _Model, lp) -> np.ndarray | None:
+    """The better feasible mix of greedy and LP rounding, or None."""
+    picks = [_greedy_pick(p)] + ([] if lp.status != 0 else [_lp_rounding(p, model, lp.x)])
+    feasible = [c for c in picks if c is not None and _violation(p, c) is None]
     return max(feasible, key=lambda c: p.value[c].sum(), default=None)  # ties keep greedy's
+
+
+def _lp_rounding(p: _Problem, model: _Model, x: np.ndarray, tries: int = 3) -> np.ndarray | None:
+    """The LP solution rounded down and filled greedily. Rounding down keeps every upper bound but
+    may break a minimum the LP met exactly; then the LP is solved again asking that much more."""
+    lb = model.lb.copy()
+    for _ in range(tries):
+        floor = x > 1 - _TOL
+        if _violation(p, mix := _greedy_pick(p, start=floor)) is None:
+            return mix
+        short = np.maximum(model.lb - model.matrix @ floor, 0.0)  # only minimum rows can fall short
+        lb = np.where(short > _TOL, lb + short, lb)
+        lp = _relaxation(p, model, lb)
+        if lp.status != 0:
+            return None
+        x = lp.x
+    return None
 
 
 def _violation(p: _Problem, chosen: np.ndarray) -> Failure | None:
@@ -461,11 +486,9 @@ def _violation(p: _Problem, chosen: np.ndarray) -> Failure | None:
     for g in p.groups:
         picked = g.members[chosen[g.members]]
         for bound in _BOUNDS:
-            if (limit := getattr(g.quota, bound)) is None:
+            if (rhs := _rhs(p, g, bound)) is None:
                 continue
-            used, rhs = (
-                (p.cost[picked].sum(), limit * p.budget) if bound.endswith("share") else (picked.size, limit)
-            )
+            used = p.cost[picked].sum() if bound.endswith("share") else picked.size
             if (used < rhs - _TOL) if bound.startswith("min") else (used > rhs + _TOL):
                 return _fail(g, bound), f"{g.label} {_needs(g, bound, p)}."
     return None
@@ -474,9 +497,7 @@ def _violation(p: _Problem, chosen: np.ndarray) -> Failure | None:
 # --- results and words ---------------------------------------------------------------------------
 
 
-def _result(
-    p, chosen, start, *, gap=0.0, status="optimal", message="", failure: Failure | None = None
-) -> Solution:
+def _result(p, chosen, start, *, gap=0.0, status="optimal", message="", failure=None) -> Solution:
     """A Solution; `chosen` None = infeasible, with `failure` as (failure dict or None, message)."""
     if chosen is None:
         chosen, status, (failure, message) = np.zeros(p.cost.size, dtype=bool), "infeasible", failure
@@ -495,11 +516,10 @@ def _result(
 
 def _needs(g: _Group, bound: str, p: _Problem) -> str:
     """ "needs at least 3 KOLs", "allows at most 20% of the budget (200)"."""
-    limit = getattr(g.quota, bound)
-    verb = "needs at least" if bound.startswith("min") else "allows at most"
+    limit, verb = getattr(g.quota, bound), "needs at least" if bound.startswith("min") else "allows at most"
     if bound.endswith("count"):
         return f"{verb} {_n(limit, 'KOL')}"
-    return f"{verb} {limit * 100:.4g}% of the budget ({_money(limit * p.budget)})"
+    return f"{verb} {limit * 100:.4g}% of the budget ({_money(_rhs(p, g, bound))})"
 
 
 def _n(count: int, word: str) -> str:

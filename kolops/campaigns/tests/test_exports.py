@@ -185,7 +185,7 @@ def test_xlsx_tier_sheets_match_the_items_and_their_totals(table):
 
 def test_xlsx_cells_are_numbers_with_formats_and_labels_in_english(table):
     sheet = _workbook(proposal_xlsx(table, language="en"))["Mega - top star"]
-    first = [cell for cell in sheet[2]]
+    first = list(sheet[2])
 
     assert first[COLUMN["Platform"]].value == "TikTok"
     assert isinstance(first[COLUMN["Cost"]].value, int | float)
@@ -270,6 +270,24 @@ def test_pdf_renders_in_each_language(table, language):
     assert _pages(data) >= 1
 
 
+def test_pdf_page_is_self_contained_and_formats_money_in_the_language(table):
+    from django.template.loader import render_to_string
+    from django.utils.translation import override
+
+    from kolops.campaigns.exports import _pdf_context
+
+    with override("vi"):
+        html = render_to_string("campaigns/proposal_pdf.html", _pdf_context(table, "vi"))
+
+    assert '<html lang="vi">' in html
+    assert "Ngọc Trinh" in html and "李佳琦" in html
+    assert "45.000.000\xa0₫" in html  # format_money in Vietnamese
+    assert "1.500.000" in html  # followers with the Vietnamese grouping
+    assert "&#x27;=HYPERLINK" not in html and "=HYPERLINK(&quot;http" in html  # escaped, not neutralised
+    for loader in ("src=", "href=", "url(", "@import", "<link", "<img", "<script"):
+        assert loader not in html
+
+
 def test_pdf_of_an_empty_version_renders(specialist, proposal):
     empty = proposal_create_manual(by=specialist, campaign=proposal.campaign)
     table = proposal_table(proposal_detail(user=specialist, pk=empty.pk))
@@ -293,18 +311,3 @@ def test_export_filename_falls_back_to_the_campaign_id(table):
     assert export_filename(table, "pdf") == f"proposal-{campaign.pk}-v1.pdf"
     with pytest.raises(ValueError):
         export_filename(table, "docx")
-
-
-def test_zz_debug_dump(table):
-    from django.template.loader import render_to_string
-    from django.utils.translation import override
-
-    from kolops.campaigns import exports
-
-    for lang in ("en", "vi", "zh-hans"):
-        with override(lang):
-            html = render_to_string("campaigns/proposal_pdf.html", exports._pdf_context(table, lang))
-        open(f"/tmp/proposal_{lang}.html", "w").write(html)
-        open(f"/tmp/proposal_{lang}.pdf", "wb").write(proposal_pdf(table, language=lang))
-        open(f"/tmp/proposal_{lang}.xlsx", "wb").write(proposal_xlsx(table, language=lang))
-        print(lang, _pages(open(f"/tmp/proposal_{lang}.pdf", "rb").read()))

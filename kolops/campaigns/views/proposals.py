@@ -71,6 +71,8 @@ class ProposalDetailView(OrgRequiredMixin, TemplateView):
             campaign=proposal.campaign,
             table=table,
             plan=proposal.plan,
+            solver_status=proposal.get_solver_status_display(),
+            solver_gap=(proposal.plan.get("solver") or {}).get("gap", 0) * 100,
             can_edit=can_change and is_draft,
             can_change=can_change,
             can_decide=may_approve
