@@ -138,7 +138,7 @@ def instances(draw, max_options=12):
         )
         for i in range(draw(st.integers(0, max_options)))
     ]
-    keys = st.sampled_from([o.key for o in options]) if options else st.nothing()
+    some_keys = st.sets(st.sampled_from([o.key for o in options]), max_size=2) if options else st.just(set())
     budget = float(draw(st.integers(0, 1500)))
     spec = make_spec(
         budget,
@@ -146,8 +146,8 @@ def instances(draw, max_options=12):
         platform_quotas=draw(st.dictionaries(st.sampled_from(PLATFORMS), quotas, max_size=1)),
         category_quotas=draw(st.dictionaries(st.sampled_from(CATEGORIES), quotas, max_size=1)),
         allow_multiple_channels_per_kol=draw(st.booleans()),
-        must_include=frozenset(draw(st.sets(keys, max_size=1))),
-        exclude=frozenset(draw(st.sets(keys, max_size=2))),
+        must_include=frozenset(draw(some_keys)),
+        exclude=frozenset(draw(some_keys)),
     )
     return options, budget, spec
 
