@@ -1,17 +1,20 @@
-"""`make bench`: search latency at 10K, 100K and 1M channels on SQLite and PostgreSQL, and import speed.
+"""`make bench`: search latency at 10K, 100K and 1M channels on SQLite and PostgreSQL, planning, and import speed.
 
     .venv/bin/python bench/run.py [--sizes 10000,100000,1000000] [--reps 5]
-        [--databases sqlite,postgresql] [--keep] [--no-import]
+        [--databases sqlite,postgresql] [--keep] [--no-import] [--no-plan] [--plan-reps 3]
 
 Benchmark databases are separate from the application's: `var/bench.sqlite3` (under
 KOLOPS_VAR_DIR when set) and the PostgreSQL database named in KOLOPS_BENCH_POSTGRES_URL
 (default postgresql://postgres@127.0.0.1:5432/kolops_bench), dropped and created afresh; the
 PostgreSQL part is skipped, with a message, when the server cannot be reached. Each database
-is measured in its own process (`bench/search_bench.py`); the import benchmark
-(`bench/import_bench.py`, `run(database_url)`) runs after it, also in a process of its own.
-Results are printed as a table and kept in var/bench-results.json. The exit status is 1 when
-the search (the page) misses a target: p95 ≤ 100 ms at 1M channels, and p95 at 1M ≤ 3 × p95
-at 10K; the verdict for page + capped count is printed beside it.
+is measured in its own process (`bench/search_bench.py`); right after it, while the database
+still holds its largest pool, the planning benchmark (`bench/plan_bench.py`: `kolops plan`
+on bench/plan_campaign.json) runs in another. The import benchmark (`bench/import_bench.py`,
+`run(database_url)`) runs last, also in a process of its own. Results are printed as tables
+and kept in var/bench-results.json. The exit status is 1 when the search (the page) misses a
+target: p95 ≤ 100 ms at 1M channels, and p95 at 1M ≤ 3 × p95 at 10K (the verdict for page +
+capped count is printed beside it); or when planning does: gap ≤ 0.1 % with at most 2 s of
+solving, and the whole `kolops plan` command ≤ 10 s.
 """
 
 import argparse
@@ -120,8 +123,8 @@ def import_child(database_url: str, out: str) -> None:
 # ---- report --------------------------------------------------------------------------------
 
 
-def print_report(runs: list[dict], imports: dict[str, dict]) -> bool:
-    """Print the tables; returns whether every search target was met."""
+def print_report(runs: list[dict], imports: dict[str, dict], plans: list[dict] = ()) -> bool:
+    """Print the tables; returns whether every search and planning target was met."""
     ok = True
     if runs:
         reps = runs[0]["reps"]
@@ -153,6 +156,8 @@ def print_report(runs: list[dict], imports: dict[str, dict]) -> bool:
             ok &= _targets(run)
         for run in runs:
             _slowest(run)
+    if plans:
+        ok &= _print_plans(plans)
     for label, result in imports.items():
         if "skipped" in result:
             print(f"Import ({label}): skipped, {result['skipped']}")
@@ -199,6 +204,69 @@ def _slowest(run: dict, shown: int = 5) -> None:
         print(f"  {worst(result):8.1f}  {result['name']}  ({result['matches']} matches)")
 
 
+def _print_plans(plans: list[dict]) -> bool:
+    """The planning table, the phases and the verdicts; True when every planning target was met."""
+    ok = True
+    measured = [p for p in plans if "summary" in p]
+    print()
+    if measured:
+        first = measured[0]
+        print(
+            f"Planning: `kolops plan --campaign-file {first['campaign']} --json` × {first['reps']} "
+            "(own process, Django start-up included; medians); gap and objectives from its JSON."
+        )
+        header = (
+            f"{'database':<11}{'channels':>11}{'filtered':>10}{'costed':>8}{'chosen':>8}"
+            f"{'wall s':>8}{'cpu s':>7}{'plan s':>8}{'solve s':>9}{'gap':>10}  {'status':<12}{'obj ÷ greedy':>13}"
+        )
+        print(header)
+        print("-" * len(header))
+        for p in measured:
+            s = p["summary"]
+            ratio = "—" if s["objective_over_greedy"] is None else f"{s['objective_over_greedy']:.4f}"
+            print(
+                f"{LABELS[p['database']]:<11}{p['channels']:>11,}{p['hard_filter_matches']:>10,}"
+                f"{s['candidates']:>8,}{s['chosen']:>8}{s['wall_seconds']:>8.2f}{s['cpu_seconds']:>7.2f}"
+                f"{s['seconds_total']:>8.2f}"
+                f"{s['solver_seconds']:>9.3f}{s['gap']:>10.5f}  {s['status']:<12}{ratio:>13}"
+            )
+        print(
+            "(filtered: channels through the hard filters; costed: those with a current price for "
+            "every wanted deliverable, what the optimizer chooses from; cpu: the command's own CPU time; "
+            "plan: its `seconds_total`, without start-up)"
+        )
+        print("\nWhere a plan's time goes (in-process, medians, s):")
+        for p in measured:
+            ph, parts = p["phases"]["seconds"], p["phases"]["load_parts"]
+            startup = p["summary"]["startup_seconds"]
+            print(
+                f"  {LABELS[p['database']]:<11} start-up {startup:.2f} · load {ph['load']:.2f} "
+                f"(channels {parts['channels']:.2f}, rates {parts['rates']:.2f}, regions {parts['regions']:.2f}, "
+                f"snapshots {parts['snapshots']:.2f}, records {parts['records']:.2f}) · score {ph['score']:.2f} "
+                f"· optimize {ph['optimize']:.2f} · greedy {ph['greedy']:.2f}"
+            )
+        print()
+    for p in plans:
+        label = LABELS.get(p.get("database"), p.get("database", "?"))
+        if "summary" not in p:
+            print(f"Planning ({label}): skipped, {p.get('skipped', 'it failed')}")
+            continue
+        s, target = p["summary"], p["summary"]["targets"]
+        note = "" if s["judged"] else f" (not judged: {p['channels']:,} channels; the targets are for 1M)"
+        if s["status"] == "infeasible":
+            note += f"; no mix: {p['runs'][-1]['message']}"
+        print(
+            f"{label} planning: gap {s['gap']:.3%} (target ≤ {target['gap']:.1%}) after "
+            f"{s['solver_seconds']:.2f} s of solving (target ≤ {target['solver_seconds']:g}): "
+            f"{'met' if s['solve_met'] else 'MISSED'}; whole command {s['wall_seconds']:.2f} s "
+            f"(target ≤ {target['wall_seconds']:g}): {'met' if s['command_met'] else 'MISSED'}{note}"
+        )
+        if warning := p.get("warning"):
+            print(f"  note: {warning}")
+        ok &= not s["judged"] or (s["solve_met"] and s["command_met"])
+    return ok
+
+
 # ---- main ----------------------------------------------------------------------------------
 
 
@@ -209,6 +277,8 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--keep", action="store_true", help="reuse and keep the benchmark databases")
     parser.add_argument("--no-import", action="store_true", help="leave out the import benchmark")
+    parser.add_argument("--no-plan", action="store_true", help="leave out the planning benchmark")
+    parser.add_argument("--plan-reps", type=int, default=3, help="runs of `kolops plan` per database")
     parser.add_argument("--count-cap", type=int, help="cap counts here instead of KOLOPS_EXACT_COUNT_LIMIT")
     parser.add_argument("--import-child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -220,25 +290,39 @@ def main() -> int:
     databases = args.databases.split(",")
     postgres_url = os.environ.get("KOLOPS_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     admin = _postgres_admin(postgres_url) if "postgresql" in databases else None
-    runs, imports = [], {}
+    runs, plans, imports = [], [], {}
     search = ["bench/search_bench.py", "--sizes", args.sizes, "--reps", str(args.reps)]
     if args.count_cap:
         search += ["--count-cap", str(args.count_cap)]
+
+    def measure(url: str, database: str) -> None:
+        """The search benchmark, then planning over the pool it leaves (the database still exists)."""
+        result = run_child([*search, "--database-url", url])
+        if result:
+            runs.append(result)
+        if args.no_plan:
+            return
+        if not result:
+            plans.append(
+                {"database": database, "skipped": "the search benchmark, which builds the pool, failed"}
+            )
+            return
+        plan = ["bench/plan_bench.py", "--database-url", url, "--reps", str(args.plan_reps)]
+        plans.append(run_child(plan) or {"database": database, "skipped": "it failed"})
+
     if "sqlite" in databases:
         url, path = sqlite_url()
         print(f"SQLite: {path}")
         if not args.keep:
             remove_sqlite(path)
-        if result := run_child([*search, "--database-url", url]):
-            runs.append(result)
+        measure(url, "sqlite")
         if not args.keep:
             remove_sqlite(path)
     if admin is not None:
         print(f"PostgreSQL: {postgres_url}")
         if not args.keep:
             recreate_postgres(postgres_url, admin)
-        if result := run_child([*search, "--database-url", postgres_url]):
-            runs.append(result)
+        measure(postgres_url, "postgresql")
         if not args.keep:
             drop_postgres(postgres_url, admin)
     if not args.no_import:
@@ -251,10 +335,11 @@ def main() -> int:
             imports[label] = run_child(["bench/run.py", "--import-child", url]) or {"skipped": "it failed"}
         if admin is not None:
             drop_postgres(targets["PostgreSQL"], admin)
-    ok = print_report(runs, imports)
+    ok = print_report(runs, imports, plans)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "bench-results.json").write_text(
-        json.dumps({"search": runs, "import": imports}, ensure_ascii=False, indent=1), encoding="utf-8"
+        json.dumps({"search": runs, "plan": plans, "import": imports}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
     )
     return 0 if ok else 1
 

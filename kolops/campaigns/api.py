@@ -103,10 +103,16 @@ def get_campaign(request, campaign_id: int):
     "/campaigns/{int:campaign_id}", response={200: CampaignOut, **ERRORS}, summary="Replace a campaign"
 )
 def update_campaign(request, campaign_id: int, payload: CampaignDocument):
-    """Replace a campaign's fields, brief and constraints with the document's."""
+    """Replace a campaign's fields, brief and constraints with the document's; an organization
+    given moves the campaign to it (one of the campaign's group)."""
     campaign = get_scoped_or_404(Campaign.objects, request.auth, action="change", pk=campaign_id)
     _check_categories(payload)
-    services.campaign_update_from_document(by=request.auth, campaign=campaign, doc=payload)
+    organization = None
+    if payload.organization is not None and payload.organization != campaign.organization_id:
+        organization = _organization(request.auth, payload.organization)
+    services.campaign_update_from_document(
+        by=request.auth, campaign=campaign, doc=payload, organization=organization
+    )
     return _campaign_out(request.auth, campaign_id)
 
 

@@ -23,7 +23,9 @@ QUOTA_BOUNDS = ("min_count", "max_count", "min_share", "max_share")
 QUOTA_LABELS = {
     "min_count": _("min. KOLs"),
     "max_count": _("max. KOLs"),
+    # xgettext:no-python-format
     "min_share": _("min. % of budget"),
+    # xgettext:no-python-format
     "max_share": _("max. % of budget"),
 }
 
@@ -138,6 +140,10 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
         for tier, quota in constraints.get("tiers", {}).items():
             for bound, value in quota.items():
                 self.initial[f"quota_{tier}_{bound}"] = value
+        for name in ("budget", "max_fee_per_kol", "max_cpm", "max_cpe"):
+            value = getattr(campaign, name)
+            if value is not None and value == value.to_integral_value():
+                self.initial[name] = value.quantize(Decimal(1))  # 150000000, not 150000000.00
 
     def quota_rows(self):
         """(tier label, [bound fields]) for the template's quota grid."""

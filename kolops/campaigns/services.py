@@ -25,7 +25,7 @@ from .choices import (
     ProposalSource,
     ProposalStatus,
 )
-from .document import CampaignDocument
+from .document import CampaignDocument, ConstraintsDocument
 from .messages import plan_failure_message
 from .models import Brief, BriefAttachment, Campaign, Proposal, ProposalItem
 from .planning.plan import Scored, alternatives
@@ -57,11 +57,26 @@ CAMPAIGN_FIELDS = (
 )
 
 
+def _schema_messages(error, whole: str = "document") -> list[str]:
+    """A pydantic ValidationError as "path: message" lines ("tiers.giant: Input should be …")."""
+    return [
+        f"{'.'.join(str(p) for p in e['loc'] if p != '[key]') or whole}: {e['msg']}" for e in error.errors()
+    ]
+
+
 def _validate_campaign(campaign: Campaign) -> None:
+    from pydantic import ValidationError as SchemaError
+
     if campaign.start_on and campaign.end_on and campaign.end_on < campaign.start_on:
         raise ValidationError({"end_on": _("The campaign ends before it starts.")})
     if campaign.max_fee_per_kol is not None and campaign.max_fee_per_kol > campaign.budget:
         raise ValidationError({"max_fee_per_kol": _("The maximum fee per KOL is larger than the budget.")})
+    # The constraints are read back as a ConstraintsDocument by every plan: a document the plan
+    # cannot read must not be saved (it would fail every later plan of the campaign).
+    try:
+        ConstraintsDocument.model_validate(campaign.constraints or {})
+    except SchemaError as error:
+        raise ValidationError({"constraints": _schema_messages(error)}) from None
     campaign.full_clean(exclude=["group", "organization", "created_by"])
 
 
@@ -159,14 +174,15 @@ def campaign_create_from_document(*, by, organization: Organization, doc: Campai
 
 
 @transaction.atomic
-def campaign_update_from_document(*, by, campaign: Campaign, doc: CampaignDocument) -> Campaign:
-    """Replace a campaign's fields and brief with those of a whole campaign document."""
-    campaign_update(
-        by=by,
-        campaign=campaign,
-        data=campaign_fields_from_document(doc),
-        categories=_categories_named(doc.categories),
-    )
+def campaign_update_from_document(
+    *, by, campaign: Campaign, doc: CampaignDocument, organization: Organization | None = None
+) -> Campaign:
+    """Replace a campaign's fields and brief with those of a whole campaign document
+    (and its organization, when given: one of the campaign's group)."""
+    data = campaign_fields_from_document(doc)
+    if organization is not None:
+        data["organization"] = organization
+    campaign_update(by=by, campaign=campaign, data=data, categories=_categories_named(doc.categories))
     brief_save(by=by, campaign=campaign, document=doc.brief.model_dump(mode="json"))
     return campaign
 
@@ -175,6 +191,8 @@ def campaign_update_from_document(*, by, campaign: Campaign, doc: CampaignDocume
 def campaign_set_status(*, by, campaign: Campaign, status: str) -> Campaign:
     """Move a campaign along draft → planning → running → closed (see CAMPAIGN_TRANSITIONS)."""
     require(by, "campaigns.change", campaign.group)
+    if status not in CampaignStatus.values:
+        raise ValidationError(_("Value %(value)r is not a valid choice.") % {"value": status})
     if status != campaign.status:
         if status not in CAMPAIGN_TRANSITIONS[CampaignStatus(campaign.status)]:
             raise ValidationError(
@@ -190,14 +208,14 @@ def campaign_set_status(*, by, campaign: Campaign, status: str) -> Campaign:
 def brief_save(*, by, campaign: Campaign, document: dict) -> Brief:
     """Validate and store the campaign's brief (the previous version stays in its history)."""
     require(by, "campaigns.change", campaign.group)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError(_("A closed campaign cannot be changed."))
     from pydantic import ValidationError as SchemaError
 
     try:
         normalised = brief_parse(document)
     except SchemaError as error:
-        raise ValidationError(
-            [f"{'.'.join(str(p) for p in e['loc']) or 'brief'}: {e['msg']}" for e in error.errors()]
-        ) from None
+        raise ValidationError(_schema_messages(error, "brief")) from None
     brief, _created = Brief.objects.get_or_create(campaign=campaign)
     brief.document = normalised
     brief.updated_by = by
@@ -275,11 +293,14 @@ def proposal_generate(*, by, campaign: Campaign) -> Proposal:
     An infeasible plan saves nothing and raises ValidationError naming the constraint.
     """
     require(by, "campaigns.change", campaign.group)
-    _start_planning(by, campaign)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError(_("A closed campaign cannot be planned."))
     doc = planning_service.campaign_document(campaign)
     outcome = planning_service.plan_document(user=by, doc=doc)
     if outcome.solution.status == "infeasible":
+        # Before any change: the rollback would not undo a status set on the caller's instance.
         raise ValidationError(plan_failure_message(outcome.solution))
+    _start_planning(by, campaign)
     proposal = Proposal.objects.create(
         campaign=campaign,
         version=_next_version(campaign),

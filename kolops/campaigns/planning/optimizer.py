@@ -206,7 +206,18 @@ def _model(p: _Problem) -> _Model:
     return _Model(matrix, np.array(lbs, dtype=float), np.array(ubs, dtype=float), tuple(family))
 
 
-def _milp(value, lower, model: _Model, *, rows=slice(None), cols=slice(None), shift=0.0, time_limit, gap):
+def _milp(
+    value,
+    lower,
+    model: _Model,
+    *,
+    rows=slice(None),
+    cols=slice(None),
+    shift=0.0,
+    time_limit,
+    gap,
+    presolve=False,
+):
     matrix = model.matrix[rows][:, cols]
     return milp(
         -value,
@@ -215,7 +226,12 @@ def _milp(value, lower, model: _Model, *, rows=slice(None), cols=slice(None), sh
         constraints=[LinearConstraint(matrix, model.lb[rows] - shift, model.ub[rows] - shift)],
         # No presolve: reduced-cost fixing has already done its work, and HiGHS's presolve costs
         # seconds on wide knapsack rows (measured: 5 s alone for one 5,000-column budget row).
-        options={"time_limit": max(time_limit, 0.001), "mip_rel_gap": gap, "disp": False, "presolve": False},
+        options={
+            "time_limit": max(time_limit, 0.001),
+            "mip_rel_gap": gap,
+            "disp": False,
+            "presolve": presolve,
+        },
     )
 
 
@@ -307,7 +323,7 @@ def _precheck_group(p: _Problem, g: _Group) -> Failure | None:
     """A bound the group's own candidates (or its forced members) cannot meet."""
     q, forced = g.quota, g.members[p.forced[g.members]]
     for low, high in (("min_count", "max_count"), ("min_share", "max_share")):
-        if None not in (getattr(q, low), getattr(q, high)) and getattr(q, low) > getattr(q, high):
+        if _rhs(p, g, low, -np.inf) > _rhs(p, g, high, np.inf) + _TOL:
             return _fail(g, low), f"{g.label} {_needs(g, low, p)} but {_needs(g, high, p)}."
     available = int(np.unique(p.kol[g.members]).size if p.one_per_kol else g.members.size)
     if q.min_count is not None and q.min_count > available:
@@ -361,7 +377,7 @@ def _explain_infeasible(p: _Problem, model: _Model, settings: Settings) -> Failu
         rows = np.array([f not in dropped for f in model.family])
         lower = p.forced & (("must_include",) not in dropped)
         zero = np.zeros(p.cost.size)  # no objective: any feasible mix will do
-        if _milp(zero, lower, model, rows=rows, time_limit=seconds, gap=1.0).x is not None:
+        if _milp(zero, lower, model, rows=rows, time_limit=seconds, gap=1.0, presolve=True).x is not None:
             return _blame(p, family)
     return {"kind": "budget", "limit": p.budget}, "No mix meets all the constraints together."
 

@@ -5,11 +5,22 @@ audience and region, so a plan over the pool always chooses the same mix.
 """
 
 import datetime
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from kolops.campaigns import services
 from kolops.kols import services as kol_services
 from kolops.kols.models import Category, Channel
+
+# docs/examples of the repository: the documented campaign and brief files.
+EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
+
+
+def example(name: str) -> dict:
+    """A documented example file, parsed (name: "campaign.json", "brief.json")."""
+    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+
 
 # (tier, followers, price in VND of one piece): one KOL of each tier in turn, smallest first.
 TIER_LADDER = (
@@ -52,7 +63,9 @@ def make_pool(
     a mostly female 18–34 audience and a home region in Vietnam. Returns the channels."""
     ladder = [step for step in TIER_LADDER if tiers is None or step[0] in tiers]
     wanted = list(Category.objects.filter(slug__in=categories))
-    status_data = {"status": status, "blacklist_reason": "Vi phạm hợp đồng"} if status == "blacklisted" else {}
+    status_data = (
+        {"status": status, "blacklist_reason": "Vi phạm hợp đồng"} if status == "blacklisted" else {}
+    )
     channels = []
     for i in range(n):
         _tier, followers, price = ladder[i % len(ladder)]
@@ -87,7 +100,11 @@ def make_pool(
         kol_services.rate_card_save(
             by=by,
             channel=channel,
-            data={"deliverable_type": PIECE[platform], "price": Decimal(price + 10_000 * i), "currency": "VND"},
+            data={
+                "deliverable_type": PIECE[platform],
+                "price": Decimal(price + 10_000 * i),
+                "currency": "VND",
+            },
         )
         channels.append(channel)
     return channels
@@ -133,3 +150,35 @@ def make_campaign(by, organization, *, categories=("beauty",), brief: dict | Non
         document=brief if brief is not None else {"deliverables": DELIVERABLES},
     )
     return campaign
+
+
+# The `kolops plan --json` contract (the command's docstring), which the API's plans share.
+PLAN_KEYS = {
+    "objective",
+    "currency",
+    "budget",
+    "reserve",
+    "spent",
+    "expected",
+    "solver",
+    "greedy",
+    "objective_value",
+    "items",
+}
+EXPECTED_KEYS = {"views", "engagements", "clicks"}
+SOLVER_KEYS = {"status", "gap", "seconds", "message"}
+GREEDY_KEYS = {"spent", "objective"}
+ITEM_KEYS = {"channel_id", "kol", "platform", "tier", "cost", "expected", "fit"}
+FIT_KEYS = {"total", "audience", "content", "performance", "cost", "reliability", "risk"}
+
+
+def assert_plan_contract(plan: dict) -> None:
+    """`plan` has every key of the contract, at every level (more keys are allowed)."""
+    assert set(plan) >= PLAN_KEYS, PLAN_KEYS - set(plan)
+    assert set(plan["expected"]) >= EXPECTED_KEYS
+    assert set(plan["solver"]) >= SOLVER_KEYS
+    assert set(plan["greedy"]) >= GREEDY_KEYS
+    for item in plan["items"]:
+        assert set(item) >= ITEM_KEYS, ITEM_KEYS - set(item)
+        assert set(item["expected"]) >= EXPECTED_KEYS
+        assert set(item["fit"]) >= FIT_KEYS

@@ -78,6 +78,8 @@ class Command(BaseCommand):
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}", returncode=2) from None
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{path}: not UTF-8 text (byte {error.start})", returncode=2) from None
         except json.JSONDecodeError as error:
             raise CommandError(
                 f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})", returncode=2
