@@ -17,7 +17,6 @@ from kolops.kols.schemas import ErrorOut
 from . import planning_service, selectors, services
 from .brief import BriefDocument
 from .document import CampaignDocument
-from .messages import plan_failure_message
 from .models import Campaign, Proposal, ProposalItem
 from .schemas import (
     CampaignOut,
@@ -159,10 +158,7 @@ def plan_document(request, payload: CampaignDocument):
 
 def _plan(user, doc: CampaignDocument) -> dict:
     outcome = planning_service.plan_document(user=user, doc=doc)
-    result = planning_service.plan_json(outcome, doc)
-    if outcome.solution.status == "infeasible":
-        result["solver"]["message"] = plan_failure_message(outcome.solution)
-    return result
+    return planning_service.plan_json(outcome, doc)
 
 
 @router.get(

@@ -4,6 +4,8 @@ The engines stay free of Django and of languages; pages, the API and the CLI wor
 results here, in the user's language.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -77,7 +79,34 @@ def _limit_text(bound: str, limit) -> str:
     return str(limit)
 
 
-def plan_failure_message(solution) -> str:
+def _failure_figures(failure: dict, bound: str, currency: str) -> list[str]:
+    """The figures that show why a bound fails, in words."""
+    from django.utils.translation import get_language
+
+    from kolops.core.money import format_money
+
+    def amount(value) -> str:
+        if not currency:
+            return _n(value)
+        return format_money(Decimal(str(round(value))), currency, (get_language() or "en").lower())
+
+    figures = []
+    if "available" in failure and bound == "min_count":
+        figures.append(_("Eligible candidates: %(n)s.") % {"n": failure["available"]})
+    if "available" in failure and bound == "min_share":
+        figures.append(
+            _("Its eligible candidates cost %(amount)s in all.") % {"amount": amount(failure["available"])}
+        )
+    if "forced" in failure:
+        figures.append(_("Must-include KOLs in it: %(n)s.") % {"n": failure["forced"]})
+    if "forced_cost" in failure:
+        figures.append(
+            _("Its must-include KOLs cost %(amount)s.") % {"amount": amount(failure["forced_cost"])}
+        )
+    return figures
+
+
+def plan_failure_message(solution, currency: str = "") -> str:
     """Why no mix satisfies the campaign, naming the constraint, in the active language."""
     failure = solution.failure or {}
     kind = failure.get("kind")
@@ -99,9 +128,7 @@ def plan_failure_message(solution) -> str:
             "group": _group_label(kind, str(failure.get("group"))),
             "wanted": wanted,
         }
-        if "available" in failure:
-            text += " " + _("Eligible candidates: %(n)s.") % {"n": failure["available"]}
-        return text
+        return " ".join([text, *_failure_figures(failure, bound, currency)])
     return solution.message or _("No mix of KOLs meets every constraint.")
 
 

@@ -20,6 +20,7 @@ from kolops.kols.query import ChannelQuery
 from kolops.kols.selectors import channel_search, current_rates
 
 from .document import CampaignDocument, QuotaDocument
+from .messages import plan_failure_message
 from .models import Campaign
 from .planning import plan as pipeline
 from .planning.records import (
@@ -338,7 +339,10 @@ def plan_json(outcome: pipeline.PlanOutcome, doc: CampaignDocument) -> dict:
             "status": solution.status,
             "gap": solution.gap,
             "seconds": round(solution.seconds, 3),
-            "message": solution.message,
+            # Worded in the active language; the engine's English is for logs.
+            "message": plan_failure_message(solution, doc.currency)
+            if solution.status == "infeasible"
+            else solution.message,
         },
         "greedy": {
             "status": greedy.status,

@@ -299,7 +299,7 @@ def proposal_generate(*, by, campaign: Campaign) -> Proposal:
     outcome = planning_service.plan_document(user=by, doc=doc)
     if outcome.solution.status == "infeasible":
         # Before any change: the rollback would not undo a status set on the caller's instance.
-        raise ValidationError(plan_failure_message(outcome.solution))
+        raise ValidationError(plan_failure_message(outcome.solution, campaign.currency))
     _start_planning(by, campaign)
     proposal = Proposal.objects.create(
         campaign=campaign,

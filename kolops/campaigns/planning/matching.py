@@ -257,6 +257,8 @@ def cost_fit(
     own = unit_cost(fc, metric)
     if own is None:
         return 0.0, ["no_expected_results"]
+    if own <= 0:  # a cost so small it rounds to nothing per view or engagement
+        return 1.0, []
     peers = medians.lookup(metric, candidate.platform, candidate.tier)
     if peers is None:
         return neutral, ["cost_no_peers"]

@@ -6,31 +6,24 @@ One binary choice per option. The rules, all hard:
 * their total cost stays within the plannable budget (budget − reserve, worked out by the caller);
 * every tier / platform / category quota bounds its group: min_count ≤ chosen ≤ max_count and
   min_share·budget ≤ cost of the chosen ≤ max_share·budget (None = no bound). An option is in a
-  category group when the slug is among its categories, so it may count for several categories;
+  category group when the slug is among its categories, so it may count for several;
 * at most one channel per KOL, unless the campaign allows several;
 * forced options (`Option.forced`, or the key in `spec.must_include`) are chosen; options in
-  `spec.exclude` are dropped even when the caller passed them.
+  `spec.exclude` are dropped even when the caller passed them (exclusion wins).
 
-How: the LP relaxation gives an upper bound; the better of the greedy mix and the LP solution
-rounded down and filled greedily gives a lower bound. When they are within `mip_rel_gap` that mix
-is returned. Otherwise reduced-cost fixing settles every option whose LP reduced cost exceeds the
-bound gap (it takes its LP value in every mix at least as good as the incumbent, so the optimum is
-kept) and `scipy.optimize.milp` branches on the few that are left. HiGHS alone needs seconds on a
-5,000-option knapsack (its presolve and cut separation grow faster than linearly); the core left
-after fixing is small.
+How: the LP relaxation bounds the value from above; the better of the greedy mix and the LP
+solution rounded down and filled greedily is the incumbent. When the two are within `mip_rel_gap`
+the incumbent is returned. Otherwise reduced-cost fixing settles every option whose LP reduced
+cost exceeds the gap (it keeps its LP value in every mix at least as good as the incumbent, so the
+optimum survives) and `scipy.optimize.milp` branches on the rest. HiGHS alone takes seconds on a
+5,000-option knapsack; the core left after fixing is small.
 
-Guarantees of `optimize`:
-
-* **never below greedy**: the greedy mix is the first incumbent, and HiGHS's mix replaces it only
-  when it is worth more;
-* an infeasible result names one constraint that cannot be met, in `Solution.failure` (plain data)
-  and `Solution.message` (English). Cheap pre-checks come first (must-include KOLs over budget or
-  sharing a KOL, a quota its group's candidates cannot meet on their own); if the programme is
-  still infeasible, a deletion filter drops constraint families cumulatively in a fixed order
-  (budget, minimum bounds, maximum bounds, one-per-KOL, must-include) and names the family whose
-  removal first makes it feasible.
-
-`chosen` keeps the input order of the options (the caller's ranking).
+Guarantees of `optimize`: **never below greedy** (greedy's mix is an incumbent, and HiGHS's mix
+replaces it only when worth more); an infeasible result names a constraint that cannot be met, in
+`Solution.failure` (plain data) and `Solution.message` (English): first by cheap pre-checks, then
+by a deletion filter that drops constraint families cumulatively in a fixed order (budget,
+minimum bounds, maximum bounds, one-per-KOL, must-include) and names the family whose removal
+first makes the programme feasible. `chosen` keeps the input order of the options.
 """
 
 import time
@@ -44,10 +37,11 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from .records import CampaignSpec, Option, Quota, Settings, Solution
 
 _TOL = 1e-6  # slack on money and counts, in line with HiGHS's feasibility tolerance
-_FILTER_SECONDS = 0.5  # per re-solve while explaining infeasibility: only feasibility is asked
+_FILTER_SECONDS = 0.5  # per re-solve while explaining infeasibility (feasibility only: quick)
+_PRESOLVE_COLUMNS = 1_000  # HiGHS presolves a core up to this size (see `_branch`)
 _BOUNDS = ("min_count", "min_share", "max_count", "max_share")
 
-Failure = tuple[dict, str]  # (Solution.failure, Solution.message)
+Failure = tuple[dict | None, str]  # (Solution.failure, Solution.message)
 
 
 @dataclass(frozen=True)
@@ -76,7 +70,7 @@ class _Problem:
 
 @dataclass(frozen=True)
 class _Model:
-    """The constraint rows lb ≤ matrix·x ≤ ub, each tagged with the family the filter may drop."""
+    """The rows lb ≤ matrix·x ≤ ub, each tagged with the family the deletion filter may drop."""
 
     matrix: sparse.csr_array
     lb: np.ndarray
@@ -87,10 +81,11 @@ class _Model:
 def optimize(options: Sequence[Option], *, budget: float, spec: CampaignSpec, settings: Settings) -> Solution:
     """The highest-value mix meeting every rule of the module, to `mip_rel_gap`, never below greedy.
 
-    status is "optimal" (within `settings.mip_rel_gap`), "time_limit" (stopped at
+    status is "optimal" (proven within `settings.mip_rel_gap`), "time_limit" (stopped at
     `settings.time_limit_seconds` with a feasible mix; `gap` says how far from the best it may be)
     or "infeasible" (nothing chosen; `failure` names the constraint, except when the time ran out
-    before any mix was found, where only `message` says so).
+    before any mix was found: then it is None and only `message` says so). `gap` is capped at 1.0
+    (100 %), so that an unknown gap stays a JSON-safe number.
     """
     start = time.perf_counter()
     p = _prepare(options, budget, spec)
@@ -106,12 +101,12 @@ def optimize(options: Sequence[Option], *, budget: float, spec: CampaignSpec, se
     if chosen is None:
         return _result(p, None, start, failure=(None, f"No feasible mix was found before {limit}."))
     gap = _rel_gap(bound, float(p.value[chosen].sum()))
-    if code == 0 or gap <= settings.mip_rel_gap:  # stopped early, but already proven close enough
+    if code == 0 or gap <= settings.mip_rel_gap:  # stopped early but already proven close enough
         return _result(p, chosen, start, gap=gap)
-    within = f"within {gap:.2%} of the best possible" if np.isfinite(gap) else "of unknown gap"
-    return _result(
-        p, chosen, start, gap=gap, status="time_limit", message=f"Stopped at {limit}; the mix is {within}."
+    how_far = (
+        f"the mix is within {gap:.2%} of the best possible" if np.isfinite(gap) else "its gap is unknown"
     )
+    return _result(p, chosen, start, gap=gap, status="time_limit", message=f"Stopped at {limit}; {how_far}.")
 
 
 def greedy(options: Sequence[Option], *, budget: float, spec: CampaignSpec) -> Solution:
@@ -120,7 +115,7 @@ def greedy(options: Sequence[Option], *, budget: float, spec: CampaignSpec) -> S
     Forced options first; then, group by group, the best-ratio members until the group's
     min_count and min_share are met; then every other option by value per cost (zero cost first)
     while the budget, the max bounds and one-per-KOL allow. For greedy, status only says whether
-    the mix is feasible: "optimal" = every constraint holds (gap 0), "infeasible" = a minimum is
+    the mix is feasible: "optimal" = every constraint holds (gap 0), "infeasible" = a bound is
     unmet (nothing chosen; `failure` names the first unmet one).
     """
     start = time.perf_counter()
@@ -144,9 +139,7 @@ def _prepare(options: Sequence[Option], budget: float, spec: CampaignSpec) -> _P
         ("category", spec.category_quotas),
     )
     groups = tuple(
-        _Group(
-            kind, name, quota, np.array([i for i, o in enumerate(kept) if _in(o, kind, name)], dtype=np.intp)
-        )
+        _Group(kind, name, quota, np.array([i for i, o in enumerate(kept) if _in(o, kind, name)], dtype=int))
         for kind, by_name in quotas
         for name, quota in by_name.items()
     )
@@ -176,19 +169,17 @@ def _rhs(p: _Problem, g: _Group, bound: str, default=None):
 
 def _model(p: _Problem) -> _Model:
     """Budget row, one row per quota bound, one row per KOL with several channels."""
-    everyone = np.arange(p.cost.size)
-    family, rows, cols, coefs = [("budget",)], [np.zeros(everyone.size)], [everyone], [p.cost]
+    family, rows, cols, coefs = [("budget",)], [np.zeros(p.cost.size)], [np.arange(p.cost.size)], [p.cost]
     lbs, ubs = [-np.inf], [p.budget]
     for g in p.groups:
-        for bound in _BOUNDS:
-            if (rhs := _rhs(p, g, bound)) is None:
-                continue
+        for bound in (b for b in _BOUNDS if getattr(g.quota, b) is not None):
             family.append((g.kind, g.name, bound))
             rows.append(np.full(g.members.size, len(family) - 1))
             cols.append(g.members)
             coefs.append(p.cost[g.members] if bound.endswith("share") else np.ones(g.members.size))
-            lbs.append(rhs if bound.startswith("min") else -np.inf)
-            ubs.append(np.inf if bound.startswith("min") else rhs)
+            low = bound.startswith("min")
+            lbs.append(_rhs(p, g, bound) if low else -np.inf)
+            ubs.append(np.inf if low else _rhs(p, g, bound))
     if p.one_per_kol:
         _, inverse, counts = np.unique(p.kol, return_inverse=True, return_counts=True)
         shared = np.flatnonzero(counts[inverse] > 1)  # a KOL with one channel needs no row
@@ -199,33 +190,17 @@ def _model(p: _Problem) -> _Model:
         coefs.append(np.ones(shared.size))
         lbs.extend([-np.inf] * kols.size)
         ubs.extend([1.0] * kols.size)
-    matrix = sparse.csr_array(
-        (np.concatenate(coefs), (np.concatenate(rows), np.concatenate(cols))),
-        shape=(len(family), p.cost.size),
-    )
+    entries = (np.concatenate(coefs), (np.concatenate(rows), np.concatenate(cols)))
+    matrix = sparse.csr_array(entries, shape=(len(family), p.cost.size))
     return _Model(matrix, np.array(lbs, dtype=float), np.array(ubs, dtype=float), tuple(family))
 
 
-def _milp(
-    value,
-    lower,
-    model: _Model,
-    *,
-    rows=slice(None),
-    cols=slice(None),
-    shift=0.0,
-    time_limit,
-    gap,
-    presolve=False,
-):
-    matrix = model.matrix[rows][:, cols]
+def _milp(value, lower, matrix, lb, ub, *, time_limit: float, gap: float, presolve: bool):
     return milp(
-        -value,
+        -value,  # milp minimises
         integrality=np.ones(value.size),
         bounds=Bounds(lower.astype(float), np.ones(value.size)),
-        constraints=[LinearConstraint(matrix, model.lb[rows] - shift, model.ub[rows] - shift)],
-        # No presolve: reduced-cost fixing has already done its work, and HiGHS's presolve costs
-        # seconds on wide knapsack rows (measured: 5 s alone for one 5,000-column budget row).
+        constraints=[LinearConstraint(matrix, lb, ub)],
         options={
             "time_limit": max(time_limit, 0.001),
             "mip_rel_gap": gap,
@@ -236,7 +211,7 @@ def _milp(
 
 
 def _relaxation(p: _Problem, model: _Model, lb: np.ndarray | None = None):
-    """The LP relaxation (`lb` may tighten the rows), as linprog: milp does not report reduced costs."""
+    """The LP relaxation (`lb` may tighten the rows), by linprog: milp does not report reduced costs."""
     lb = model.lb if lb is None else lb
     up, low = np.isfinite(model.ub), np.isfinite(lb)
     a_ub = sparse.vstack([model.matrix[up], -model.matrix[low]]).tocsr()
@@ -251,18 +226,34 @@ def _search(p: _Problem, model: _Model, settings: Settings, start: float):
         return None, 2, -np.inf
     bound = -lp.fun if lp.status == 0 else np.inf
     incumbent = _incumbent(p, model, lp)
-    best = -np.inf if incumbent is None else float(p.value[incumbent].sum())
-    if incumbent is not None and _rel_gap(bound, best) <= settings.mip_rel_gap:
+    if incumbent is not None and _rel_gap(bound, float(p.value[incumbent].sum())) <= settings.mip_rel_gap:
         return incumbent, 0, bound
+    return _branch(p, model, lp, bound, incumbent, settings, start)
+
+
+def _branch(p: _Problem, model: _Model, lp, bound: float, incumbent, settings: Settings, start: float):
+    """Branch and bound on what reduced-cost fixing leaves open; same result shape as `_search`."""
+    best = -np.inf if incumbent is None else float(p.value[incumbent].sum())
     on, free = _fixings(p, lp, bound, best)
-    if not free.any():  # everything settled: the incumbent (or the forced set) is the only mix left
-        return (on if incumbent is None else incumbent), 0, max(best, float(p.value[on].sum()))
     fixed = float(p.value[on].sum())
-    # HiGHS's gap is relative to the free part's value only; widen it so the whole stays within target.
+    if not free.any():  # everything settled: the incumbent (or the forced set) is the only mix left
+        return (on if incumbent is None else incumbent), 0, max(best, fixed)
+    # HiGHS's gap is relative to the free part's value; widen it so the whole stays within target.
     gap = settings.mip_rel_gap * (bound / (bound - fixed) if np.isfinite(bound) and bound > fixed else 1.0)
-    seconds = settings.time_limit_seconds - (time.perf_counter() - start)
     shift = model.matrix @ on.astype(float)
-    res = _milp(p.value[free], p.forced[free], model, cols=free, shift=shift, time_limit=seconds, gap=gap)
+    # HiGHS's presolve costs seconds on wide knapsack rows (5 s alone for one 5,000-column budget
+    # row), so a large core goes without: fixing has done that work. A small core keeps it, since
+    # without it HiGHS 1.12's sub-MIP now and then prints a debug line to stdout.
+    res = _milp(
+        p.value[free],
+        p.forced[free],
+        model.matrix[:, free],
+        model.lb - shift,
+        model.ub - shift,
+        time_limit=settings.time_limit_seconds - (time.perf_counter() - start),
+        gap=gap,
+        presolve=bool(free.sum() <= _PRESOLVE_COLUMNS),
+    )
     if res.x is None:
         # The incumbent obeys every fixing, so "infeasible" after fixing means nothing beats it.
         code = 0 if res.status == 2 and incumbent is not None else res.status
@@ -299,54 +290,49 @@ def _rel_gap(bound: float, value: float) -> float:
 def _precheck(p: _Problem) -> Failure | None:
     """Infeasibilities visible without solving, most basic first."""
     if p.budget < 0:
-        return (
-            {"kind": "budget", "limit": p.budget},
-            f"The plannable budget is negative ({_money(p.budget)}).",
-        )
+        return {"kind": "budget", "limit": p.budget}, f"The plannable budget is negative: {_money(p.budget)}."
     forced = np.flatnonzero(p.forced)
     if (cost := float(p.cost[forced].sum())) > p.budget + _TOL:
-        return (
-            {"kind": "must_include", "limit": p.budget, "cost": cost},
-            f"The must-include KOLs cost {_money(cost)} but the budget is {_money(p.budget)}.",
-        )
+        message = f"The must-include KOLs cost {_money(cost)} but the budget is {_money(p.budget)}."
+        return {"kind": "must_include", "limit": p.budget, "cost": cost}, message
     kols, counts = np.unique(p.kol[forced], return_counts=True)
     if p.one_per_kol and (counts > 1).any():
         kol = int(kols[counts > 1][0])
-        return (
-            {"kind": "kol", "kol_id": kol},
-            f"Several must-include channels belong to KOL {kol} but only one channel per KOL is allowed.",
+        message = (
+            f"Several must-include channels belong to KOL {kol} but only one channel per KOL is allowed."
         )
+        return {"kind": "kol", "kol_id": kol}, message
     return next(filter(None, (_precheck_group(p, g) for g in p.groups)), None)
 
 
 def _precheck_group(p: _Problem, g: _Group) -> Failure | None:
-    """A bound the group's own candidates (or its forced members) cannot meet."""
-    q, forced = g.quota, g.members[p.forced[g.members]]
+    """A bound that contradicts the other bound of its quota, or that the group's own candidates
+    (for a minimum) or its must-include members (for a maximum) cannot meet. The failure adds
+    "available" (eligible KOLs for min_count, the most the group can spend for min_share),
+    "forced" (must-include members, max_count) or "forced_cost" (their cost, max_share)."""
+
+    def fails(bound: str, facts: dict, why: str) -> Failure:
+        return _fail(g, bound) | facts, f"{g.label} {_needs(g, bound, p)} but {why}."
+
     for low, high in (("min_count", "max_count"), ("min_share", "max_share")):
         if _rhs(p, g, low, -np.inf) > _rhs(p, g, high, np.inf) + _TOL:
-            return _fail(g, low), f"{g.label} {_needs(g, low, p)} but {_needs(g, high, p)}."
+            return fails(low, {}, _needs(g, high, p))
+    forced = g.members[p.forced[g.members]]
     available = int(np.unique(p.kol[g.members]).size if p.one_per_kol else g.members.size)
-    if q.min_count is not None and q.min_count > available:
-        verb = "is" if available == 1 else "are"
-        return (
-            _fail(g, "min_count", available),
-            f"{g.label} {_needs(g, 'min_count', p)} but only {_n(available, 'candidate')} {verb} eligible.",
+    if _rhs(p, g, "min_count", 0) > available:
+        return fails(
+            "min_count",
+            {"available": available},
+            f"only {_n(available, 'candidate')} {_is(available)} eligible",
         )
-    if q.min_share is not None and q.min_share * p.budget > (reach := _reachable_spend(p, g)) + _TOL:
-        return (
-            _fail(g, "min_share", reach),
-            f"{g.label} {_needs(g, 'min_share', p)} but its candidates can take at most {_money(reach)}.",
+    if _rhs(p, g, "min_share", 0) > (reach := _reachable_spend(p, g)) + _TOL:
+        return fails("min_share", {"available": reach}, f"its candidates can take at most {_money(reach)}")
+    if forced.size > _rhs(p, g, "max_count", np.inf):
+        return fails(
+            "max_count", {"forced": int(forced.size)}, f"{_n(forced.size, 'must-include KOL')} belong to it"
         )
-    if q.max_count is not None and forced.size > q.max_count:
-        return (
-            _fail(g, "max_count", int(forced.size)),
-            f"{g.label} {_needs(g, 'max_count', p)} but {_n(forced.size, 'must-include KOL')} belong to it.",
-        )
-    if q.max_share is not None and (cost := float(p.cost[forced].sum())) > q.max_share * p.budget + _TOL:
-        return (
-            _fail(g, "max_share", cost),
-            f"{g.label} {_needs(g, 'max_share', p)} but its must-include KOLs cost {_money(cost)}.",
-        )
+    if (cost := float(p.cost[forced].sum())) > _rhs(p, g, "max_share", np.inf) + _TOL:
+        return fails("max_share", {"forced_cost": cost}, f"its must-include KOLs cost {_money(cost)}")
     return None
 
 
@@ -376,8 +362,17 @@ def _explain_infeasible(p: _Problem, model: _Model, settings: Settings) -> Failu
         dropped.add(family)
         rows = np.array([f not in dropped for f in model.family])
         lower = p.forced & (("must_include",) not in dropped)
-        zero = np.zeros(p.cost.size)  # no objective: any feasible mix will do
-        if _milp(zero, lower, model, rows=rows, time_limit=seconds, gap=1.0, presolve=True).x is not None:
+        res = _milp(
+            np.zeros(p.cost.size),
+            lower,
+            model.matrix[rows],
+            model.lb[rows],
+            model.ub[rows],
+            time_limit=seconds,
+            gap=1.0,  # no objective: any feasible mix will do, and presolve is quick then
+            presolve=True,
+        )
+        if res.x is not None:
             return _blame(p, family)
     return {"kind": "budget", "limit": p.budget}, "No mix meets all the constraints together."
 
@@ -386,27 +381,19 @@ def _blame(p: _Problem, family: tuple[str, ...]) -> Failure:
     """Words for a family the deletion filter found at the heart of the conflict."""
     if family == ("budget",):
         what = "The minimums and the must-include KOLs" if p.forced.any() else "The minimums"
-        return (
-            {"kind": "budget", "limit": p.budget},
-            f"{what} cannot all be met within the budget of {_money(p.budget)}.",
-        )
+        message = f"{what} cannot all be met within the budget of {_money(p.budget)}."
+        return {"kind": "budget", "limit": p.budget}, message
     if family == ("kol",):
-        return (
-            {"kind": "kol"},
-            "Only one channel per KOL is allowed, which leaves too few candidates for the quotas.",
-        )
+        return {"kind": "kol"}, "Only one channel per KOL is allowed, which leaves too few candidates."
     if family == ("must_include",):
         return {"kind": "must_include"}, "The must-include KOLs cannot be combined with the quotas."
     g = next(g for g in p.groups if (g.kind, g.name) == family[:2])
-    return (
-        _fail(g, family[2]),
-        f"{g.label} {_needs(g, family[2], p)}, which the other constraints do not allow.",
-    )
+    message = f"{g.label} {_needs(g, family[2], p)}, which the other constraints do not allow."
+    return _fail(g, family[2]), message
 
 
-def _fail(g: _Group, bound: str, available=None) -> dict:
-    failure = {"kind": g.kind, "group": g.name, "bound": bound, "limit": getattr(g.quota, bound)}
-    return failure if available is None else failure | {"available": available}
+def _fail(g: _Group, bound: str) -> dict:
+    return {"kind": g.kind, "group": g.name, "bound": bound, "limit": getattr(g.quota, bound)}
 
 
 # --- greedy --------------------------------------------------------------------------------------
@@ -424,7 +411,7 @@ class _Greedy:
         for gi, g in enumerate(p.groups):
             for i in g.members:
                 member_of[i].append(gi)
-        self.member_of = [np.array(m, dtype=np.intp) for m in member_of]
+        self.member_of = [np.array(m, dtype=int) for m in member_of]
 
     def fits(self, i: int) -> bool:
         p, g = self.p, self.member_of[i]
@@ -447,10 +434,10 @@ class _Greedy:
     def fill(self, gi: int, ranked: np.ndarray) -> None:
         """The group's best-ratio members until its minimums are met. One pass is enough: adding
         only tightens the bounds, so a member that did not fit will not fit later."""
-        q = self.p.groups[gi].quota
+        p, g = self.p, self.p.groups[gi]
+        need_count, need_spend = _rhs(p, g, "min_count", 0), _rhs(p, g, "min_share", 0) - _TOL
         for i in ranked:
-            met_share = self.spend[gi] >= (q.min_share or 0.0) * self.p.budget - _TOL
-            if self.count[gi] >= (q.min_count or 0) and met_share:
+            if self.count[gi] >= need_count and self.spend[gi] >= need_spend:
                 return
             if self.fits(i):
                 self.add(i)
@@ -488,23 +475,20 @@ def _lp_rounding(p: _Problem, model: _Model, x: np.ndarray, tries: int = 3) -> n
             return mix
         short = np.maximum(model.lb - model.matrix @ floor, 0.0)  # only minimum rows can fall short
         lb = np.where(short > _TOL, lb + short, lb)
-        lp = _relaxation(p, model, lb)
-        if lp.status != 0:
+        if (lp := _relaxation(p, model, lb)).status != 0:
             return None
         x = lp.x
     return None
 
 
 def _violation(p: _Problem, chosen: np.ndarray) -> Failure | None:
-    """The first bound the mix breaks (the greedy keeps one-per-KOL and forced by construction)."""
+    """The first bound the mix breaks (one-per-KOL and forced hold by construction)."""
     if (spent := float(p.cost[chosen].sum())) > p.budget + _TOL:
         return {"kind": "budget", "limit": p.budget}, f"The mix costs {_money(spent)}, over the budget."
     for g in p.groups:
         picked = g.members[chosen[g.members]]
-        for bound in _BOUNDS:
-            if (rhs := _rhs(p, g, bound)) is None:
-                continue
-            used = p.cost[picked].sum() if bound.endswith("share") else picked.size
+        for bound in (b for b in _BOUNDS if getattr(g.quota, b) is not None):
+            used, rhs = p.cost[picked].sum() if bound.endswith("share") else picked.size, _rhs(p, g, bound)
             if (used < rhs - _TOL) if bound.startswith("min") else (used > rhs + _TOL):
                 return _fail(g, bound), f"{g.label} {_needs(g, bound, p)}."
     return None
@@ -514,7 +498,7 @@ def _violation(p: _Problem, chosen: np.ndarray) -> Failure | None:
 
 
 def _result(p, chosen, start, *, gap=0.0, status="optimal", message="", failure=None) -> Solution:
-    """A Solution; `chosen` None = infeasible, with `failure` as (failure dict or None, message)."""
+    """A Solution; `chosen` None = infeasible, with `failure` = (failure dict or None, message)."""
     if chosen is None:
         chosen, status, (failure, message) = np.zeros(p.cost.size, dtype=bool), "infeasible", failure
     picked = np.flatnonzero(chosen)
@@ -523,7 +507,7 @@ def _result(p, chosen, start, *, gap=0.0, status="optimal", message="", failure=
         status=status,
         objective=float(p.value[picked].sum()),
         spent=float(p.cost[picked].sum()),
-        gap=float(gap),
+        gap=float(min(gap, 1.0)),
         seconds=time.perf_counter() - start,
         message=message,
         failure=failure,
@@ -540,6 +524,10 @@ def _needs(g: _Group, bound: str, p: _Problem) -> str:
 
 def _n(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def _is(count: int) -> str:
+    return "is" if count == 1 else "are"
 
 
 def _money(amount: float) -> str:

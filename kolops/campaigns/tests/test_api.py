@@ -259,17 +259,13 @@ def test_an_infeasible_document_answers_200_naming_the_tier(api, brand, pool):
     assert plan["items"] == [] and plan["spent"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: for a min_share failure the optimizer reports the reachable spend under 'available' "
-    "and messages.plan_failure_message words it as a count of candidates",
-)
 def test_an_unreachable_budget_share_is_not_worded_as_a_count_of_candidates(api, brand, pool):
     # The two mid KOLs cost 24,090,000 together; 25 % of the plannable 135,000,000 is wanted.
     body = document(brand, constraints={"tiers": {"mid": {"min_share": "25"}}})
     message = post(api, "/api/plan", body).json()["solver"]["message"]
     assert message.startswith("Tier Mid: at least 25 % of the budget cannot be met.")
     assert "Eligible candidates: 24090000.0" not in message
+    assert message.endswith("Its eligible candidates cost ₫24,090,000 in all."), message
 
 
 def test_a_plan_sees_only_the_callers_channels(brand, pool, outsider, other_group):

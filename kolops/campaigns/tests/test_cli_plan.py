@@ -153,12 +153,17 @@ def test_an_unknown_user_exits_2(db):
     assert (status, error) == (2, "no active user 'ghost'")
 
 
-def test_without_json_it_prints_a_table(campaign):
+def test_without_json_it_prints_a_table_of_the_same_plan(campaign):
+    _status, plan = plan_json("--campaign", str(campaign.pk))
     status, out, _error = run_plan("--campaign", str(campaign.pk))
+    lines = out.splitlines()
     assert status == 0
-    assert out.startswith("Solver: optimal")
-    assert "Budget 100,000,000 VND (reserve 10,000,000)" in out
-    assert "pool.4" not in out and "Minh Anh pool0" in out
+    assert lines[0].startswith("Solver: optimal, gap 0.0000%")
+    assert lines[1].startswith("Budget 100,000,000 VND (reserve 10,000,000), spent ")
+    rows = lines[3:-1]
+    assert [row.split()[0] for row in rows] == [str(item["channel_id"]) for item in plan["items"]]
+    assert all(row.endswith(item["kol"]) for row, item in zip(rows, plan["items"], strict=True))
+    assert lines[-1].startswith(f"Expected: {plan['expected']['views']:,} views")
 
 
 def test_planning_writes_nothing(campaign, pool, tmp_path):

@@ -116,7 +116,6 @@ def holds(options, budget, spec, solution) -> bool:
 # --- random small instances ------------------------------------------------------------------------
 
 
-
 def sometimes(values):
     """A bound one time in three, else None, so that most random instances stay feasible."""
     return st.integers(0, 2).flatmap(lambda k: values if k == 0 else st.none())
@@ -220,9 +219,9 @@ def test_greedy_meets_every_rule_it_reports_as_met(instance):
         assert holds(options, budget, spec, heuristic)
     else:
         assert heuristic.chosen == () and heuristic.failure is not None
-        assert brute_force(options, budget, spec) is None or heuristic.failure.get("bound", "").startswith(
-            "min"
-        )
+        # A greedy may miss a feasible mix, but only by leaving a minimum unmet.
+        unmet_minimum = heuristic.failure.get("bound", "").startswith("min")
+        assert unmet_minimum or brute_force(options, budget, spec) is None
 
 
 # --- greedy ----------------------------------------------------------------------------------------
@@ -330,7 +329,7 @@ def test_when_must_include_kols_exceed_a_max_count_then_that_maximum_is_named():
         "group": "mega",
         "bound": "max_count",
         "limit": 1,
-        "available": 2,
+        "forced": 2,
     }
 
 
@@ -347,12 +346,8 @@ def test_when_a_quotas_minimum_exceeds_its_maximum_then_the_minimum_is_named():
 
 def test_given_no_options_then_nothing_is_chosen_and_the_mix_is_optimal():
     solution = optimize([], budget=1_000, spec=make_spec(1_000), settings=make_settings())
-    assert (solution.status, solution.chosen, solution.objective, solution.message) == (
-        "optimal",
-        (),
-        0.0,
-        "",
-    )
+    assert (solution.status, solution.chosen, solution.objective) == ("optimal", (), 0.0)
+    assert solution.message == "" and solution.failure is None
 
 
 def test_given_no_options_and_a_minimum_then_the_minimum_is_named():
@@ -428,7 +423,7 @@ def test_when_no_mix_is_found_in_time_and_greedy_fails_too_then_the_result_says_
     options = [option(1, 60, 6, tier="macro"), option(2, 5, 5, tier="macro"), option(3, 4, 4, tier="macro")]
     spec = make_spec(9, tier_quotas={"macro": Quota(min_count=2)})
     monkeypatch.setattr(optimizer, "milp", fake_milp(None, status=1))
-    monkeypatch.setattr(optimizer, "_lp_rounding", lambda *_: None)
+    monkeypatch.setattr(optimizer, "_lp_rounding", lambda *_: None)  # it would find 2 + 3
     solution = optimize(options, budget=9, spec=spec, settings=make_settings(time_limit_seconds=0.5))
     assert (solution.status, solution.chosen, solution.failure) == ("infeasible", (), None)
     assert solution.message == "No feasible mix was found before the time limit of 0.5 s."
@@ -461,12 +456,14 @@ QUOTAS = {
 
 
 def test_given_a_tiny_time_limit_then_the_contract_still_holds():
-    options = random_options(400, seed=3)
-    spec = make_spec(2e9, tier_quotas=QUOTAS, platform_quotas={"youtube": Quota(min_share=0.4)})
-    solution = optimize(options, budget=2e9, spec=spec, settings=make_settings(time_limit_seconds=0.001))
+    # A small budget leaves the rounded LP mix about 0.6 % short, so HiGHS is asked and cut off.
+    options = random_options(400, seed=2)
+    spec = make_spec(3e8, tier_quotas=QUOTAS, platform_quotas={"youtube": Quota(min_share=0.4)})
+    solution = optimize(options, budget=3e8, spec=spec, settings=make_settings(time_limit_seconds=0.001))
     assert solution.status in STATUSES
     if solution.chosen:
-        assert holds(options, 2e9, spec, solution)
+        assert holds(options, 3e8, spec, solution)
+        assert 0 <= solution.gap <= 1
     else:
         assert solution.message
 

@@ -124,7 +124,9 @@ class ProposalAddView(OrgRequiredMixin, View):
     def post(self, request, pk):
         proposal = _draft_proposal(request, pk)
         form = ChannelPickForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            messages.error(request, _("Choose a channel."))
+        else:
             try:
                 item = services.proposal_add(
                     by=request.user, proposal=proposal, channel_id=form.cleaned_data["channel"]
@@ -184,7 +186,9 @@ class ItemSwapView(OrgRequiredMixin, View):
     def post(self, request, pk):
         item = _item(request, pk)
         form = ChannelPickForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            messages.error(request, _("Choose a channel."))
+        else:
             try:
                 new = services.proposal_swap(
                     by=request.user, item=item, channel_id=form.cleaned_data["channel"]

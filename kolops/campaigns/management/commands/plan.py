@@ -16,7 +16,10 @@ when a mix was found, 1 when the constraints cannot be met, 2 for a bad file or 
 """
 
 import json
+import os
+import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -25,9 +28,23 @@ from pydantic import ValidationError
 
 from kolops.campaigns import planning_service
 from kolops.campaigns.document import CampaignDocument
-from kolops.campaigns.messages import plan_failure_message
 from kolops.campaigns.models import Campaign
 from kolops.core.permissions import SYSTEM_READER
+
+
+@contextmanager
+def _stdout_to_stderr():
+    """Send what native code prints while planning to standard error (HiGHS can print debug
+    lines to file descriptor 1), so standard output holds the plan alone."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 class Command(BaseCommand):
@@ -47,10 +64,9 @@ class Command(BaseCommand):
         unknown = planning_service.unknown_categories(doc)
         if unknown:
             raise CommandError(f"unknown categories: {', '.join(unknown)}", returncode=2)
-        outcome = planning_service.plan_document(user=user, doc=doc)
+        with _stdout_to_stderr():
+            outcome = planning_service.plan_document(user=user, doc=doc)
         result = planning_service.plan_json(outcome, doc)
-        if outcome.solution.status == "infeasible":
-            result["solver"]["message"] = plan_failure_message(outcome.solution)
         result["seconds_total"] = round(time.perf_counter() - started, 3)
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
