@@ -42,6 +42,20 @@ def campaign_detail(*, user, pk: int) -> Campaign:
     )
 
 
+def approved_for_outreach(campaign: Campaign) -> list[ProposalItem]:
+    """The campaign's approved proposal items, newest decision first: the KOLs outreach (the
+    booking pipeline) starts from. A channel approved in several versions is listed once."""
+    items = (
+        ProposalItem.objects.filter(proposal__campaign=campaign, decision=Decision.APPROVED)
+        .select_related("proposal", "decided_by")
+        .order_by("-decided_at", "-id")
+    )
+    newest: dict[int, ProposalItem] = {}
+    for item in items:
+        newest.setdefault(item.channel_id or -item.pk, item)
+    return list(newest.values())
+
+
 def proposal_detail(*, user, pk: int) -> Proposal:
     """One proposal version with its campaign and items."""
     return (

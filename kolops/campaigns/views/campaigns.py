@@ -79,6 +79,7 @@ class CampaignDetailView(OrgRequiredMixin, TemplateView):
             product_category=ProductCategory(brief.get("product_category", "general")).label,
             usage_rights=UsageRights(brief.get("usage_rights", {}).get("kind", "organic")).label,
             proposals=campaign.proposals.all(),
+            approved=selectors.approved_for_outreach(campaign),
             can_change=campaign.group_id in group_ids_for(user, "campaigns.change"),
             next_statuses=[
                 (s, CampaignStatus(s).label) for s in CAMPAIGN_TRANSITIONS[CampaignStatus(campaign.status)]

@@ -73,6 +73,8 @@ class ProposalDetailView(OrgRequiredMixin, TemplateView):
             plan=proposal.plan,
             solver_status=proposal.get_solver_status_display(),
             solver_gap=(proposal.plan.get("solver") or {}).get("gap", 0) * 100,
+            plan_value=round(proposal.plan.get("objective_value") or 0),
+            greedy_value=round((proposal.plan.get("greedy") or {}).get("objective") or 0),
             can_edit=can_change and is_draft,
             can_change=can_change,
             can_decide=may_approve
