@@ -183,7 +183,9 @@ class KolForm(BootstrapFormMixin, forms.ModelForm):
         if groups is not None:
             # Creating: the user picks one of the groups they may add KOLs to.
             self.fields["group"] = forms.ModelChoiceField(
-                label=_("Group"), queryset=groups, initial=groups.first(),
+                label=_("Group"),
+                queryset=groups,
+                initial=groups.first(),
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
         kol = self.instance

@@ -241,23 +241,47 @@ KOLOPS_ER_BENCHMARKS = {
 }
 # Views of a post as a share of followers, per platform (TikTok ≈ 16 %, Socialinsider).
 KOLOPS_VIEW_RATES = {
-    "tiktok": 0.16, "douyin": 0.15, "kuaishou": 0.12, "instagram": 0.08, "facebook": 0.05,
-    "youtube": 0.12, "xiaohongshu": 0.10, "bilibili": 0.12, "weibo": 0.04, "wechat_channels": 0.08,
+    "tiktok": 0.16,
+    "douyin": 0.15,
+    "kuaishou": 0.12,
+    "instagram": 0.08,
+    "facebook": 0.05,
+    "youtube": 0.12,
+    "xiaohongshu": 0.10,
+    "bilibili": 0.12,
+    "weibo": 0.04,
+    "wechat_channels": 0.08,
 }
 # Link clicks per view, per platform.
 KOLOPS_CLICK_RATES = {
-    "tiktok": 0.004, "douyin": 0.004, "kuaishou": 0.004, "instagram": 0.006, "facebook": 0.01,
-    "youtube": 0.008, "xiaohongshu": 0.006, "bilibili": 0.005, "weibo": 0.005, "wechat_channels": 0.008,
+    "tiktok": 0.004,
+    "douyin": 0.004,
+    "kuaishou": 0.004,
+    "instagram": 0.006,
+    "facebook": 0.01,
+    "youtube": 0.008,
+    "xiaohongshu": 0.006,
+    "bilibili": 0.005,
+    "weibo": 0.005,
+    "wechat_channels": 0.008,
 }
 # Views of one piece relative to a post: a story reaches fewer, an event appearance none online.
 KOLOPS_DELIVERABLE_VIEW_FACTORS = {
-    "post": 1.0, "short_video": 1.0, "long_video": 1.0, "story": 0.3,
-    "livestream_hour": 0.5, "event": 0.0, "usage_rights": 0.0,
+    "post": 1.0,
+    "short_video": 1.0,
+    "long_video": 1.0,
+    "story": 0.3,
+    "livestream_hour": 0.5,
+    "event": 0.0,
+    "usage_rights": 0.0,
 }
 # What one KOL delivers on a platform when the brief names no deliverable.
 KOLOPS_DEFAULT_DELIVERABLES = {
-    "tiktok": "short_video", "douyin": "short_video", "kuaishou": "short_video",
-    "youtube": "long_video", "bilibili": "long_video",
+    "tiktok": "short_video",
+    "douyin": "short_video",
+    "kuaishou": "short_video",
+    "youtube": "long_video",
+    "bilibili": "long_video",
 }
 KOLOPS_PLANNING = {
     "history_prior_posts": 5.0,  # the benchmark counts as this many posts of evidence
