@@ -209,6 +209,7 @@ def summarize(runs: list[dict]) -> dict:
         "status": last["status"],
         "objective": last["objective"],
         "greedy_objective": last["greedy_objective"],
+        "greedy_status": last["greedy_status"],
         "objective_over_greedy": None if ratio is None else round(ratio, 5),
         "candidates": last["candidates"],
         "chosen": last["chosen"],

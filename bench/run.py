@@ -75,6 +75,15 @@ def recreate_postgres(url: str, admin) -> None:
     admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
+def ensure_postgres(url: str, admin) -> None:
+    """Create the database unless it exists (`--keep` reuses it, but the first run has none)."""
+    from psycopg import sql
+
+    name = _postgres_name(url)
+    if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def drop_postgres(url: str, admin) -> None:
     from psycopg import sql
 
@@ -223,7 +232,8 @@ def _print_plans(plans: list[dict]) -> bool:
         print("-" * len(header))
         for p in measured:
             s = p["summary"]
-            ratio = "—" if s["objective_over_greedy"] is None else f"{s['objective_over_greedy']:.4f}"
+            ratio = s["objective_over_greedy"]
+            ratio = f"{ratio:.4f}" if ratio is not None else f"greedy {s.get('greedy_status', '—')}"
             print(
                 f"{LABELS[p['database']]:<11}{p['channels']:>11,}{p['hard_filter_matches']:>10,}"
                 f"{s['candidates']:>8,}{s['chosen']:>8}{s['wall_seconds']:>8.2f}{s['cpu_seconds']:>7.2f}"
@@ -250,6 +260,7 @@ def _print_plans(plans: list[dict]) -> bool:
         label = LABELS.get(p.get("database"), p.get("database", "?"))
         if "summary" not in p:
             print(f"Planning ({label}): skipped, {p.get('skipped', 'it failed')}")
+            ok &= not p.get("failed")
             continue
         s, target = p["summary"], p["summary"]["targets"]
         note = "" if s["judged"] else f" (not judged: {p['channels']:,} channels; the targets are for 1M)"
@@ -303,12 +314,11 @@ def main() -> int:
         if args.no_plan:
             return
         if not result:
-            plans.append(
-                {"database": database, "skipped": "the search benchmark, which builds the pool, failed"}
-            )
+            failed = "the search benchmark, which builds the pool, failed"
+            plans.append({"database": database, "skipped": failed, "failed": True})
             return
         plan = ["bench/plan_bench.py", "--database-url", url, "--reps", str(args.plan_reps)]
-        plans.append(run_child(plan) or {"database": database, "skipped": "it failed"})
+        plans.append(run_child(plan) or {"database": database, "skipped": "it failed", "failed": True})
 
     if "sqlite" in databases:
         url, path = sqlite_url()
@@ -320,7 +330,9 @@ def main() -> int:
             remove_sqlite(path)
     if admin is not None:
         print(f"PostgreSQL: {postgres_url}")
-        if not args.keep:
+        if args.keep:
+            ensure_postgres(postgres_url, admin)
+        else:
             recreate_postgres(postgres_url, admin)
         measure(postgres_url, "postgresql")
         if not args.keep:

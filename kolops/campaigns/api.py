@@ -167,6 +167,7 @@ def _plan(user, doc: CampaignDocument) -> dict:
     summary="A campaign's proposal versions",
 )
 def list_proposals(request, campaign_id: int):
+    """The campaign's proposal versions, newest first."""
     campaign = get_scoped_or_404(Campaign.objects, request.auth, pk=campaign_id)
     return list(campaign.proposals.order_by("-version"))
 

@@ -274,7 +274,13 @@ def _item_from_scored(proposal: Proposal, scored: Scored, source: str) -> Propos
     )
 
 
+def _require_open(campaign: Campaign) -> None:
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError(_("A closed campaign cannot be changed."))
+
+
 def _require_draft(proposal: Proposal) -> None:
+    _require_open(proposal.campaign)
     if proposal.status != ProposalStatus.DRAFT:
         raise ValidationError(_("This version was submitted: make a new version to change it."))
 
@@ -332,7 +338,10 @@ def proposal_create_manual(*, by, campaign: Campaign) -> Proposal:
 
 @transaction.atomic
 def proposal_copy(*, by, proposal: Proposal) -> Proposal:
-    """A new draft version with the same items, decisions cleared, to change a submitted one."""
+    """A new draft version with the same items, decisions cleared, to change a submitted one.
+
+    A version still waiting for approval is superseded by its copy; a decided one stays decided.
+    """
     campaign = proposal.campaign
     require(by, "campaigns.change", campaign.group)
     _start_planning(by, campaign)
@@ -346,6 +355,12 @@ def proposal_copy(*, by, proposal: Proposal) -> Proposal:
         note=_("Copy of version %(version)s") % {"version": proposal.version},
         created_by=by,
     )
+    # The copy replaces the version waiting for approval: its pending items are not decided.
+    # Read from the database: the caller's object may predate the last decision.
+    current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if current.status == ProposalStatus.SUBMITTED:
+        current.status = ProposalStatus.SUPERSEDED
+        current.save()  # save(), not update(): the history keeps the change
     for item in proposal.items.all():
         item.pk = None
         item.proposal = copy
@@ -402,6 +417,8 @@ def proposal_swap(*, by, item: ProposalItem, channel_id: int) -> ProposalItem:
     if proposal.items.filter(channel_id=channel_id).exists():
         raise ValidationError(_("This channel is already in the proposal."))
     replacement = _item_from_scored(proposal, _score_one(by, proposal, channel_id), ProposalSource.MANUAL)
+    if replacement.tier != item.tier:
+        raise ValidationError(_("Swap for a KOL of the same tier, or remove this one and add the other."))
     item.delete()
     replacement.save()
     return replacement
@@ -442,6 +459,7 @@ def item_decide(*, by, item: ProposalItem, decision: str, comment: str = "") -> 
     proposal = Proposal.objects.select_for_update().get(pk=item.proposal_id)
     if not _may_approve(by, proposal):
         raise PermissionDenied(_("Only a manager can approve or reject proposed KOLs."))
+    _require_open(proposal.campaign)
     if proposal.status != ProposalStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted version can be approved or rejected."))
     if proposal.submitted_by_id == getattr(by, "pk", None):

@@ -394,6 +394,39 @@ def test_a_swap_to_a_channel_already_in_the_proposal_is_refused(draft, specialis
     assert draft.items.count() == 2
 
 
+def test_a_swap_for_a_channel_of_another_tier_is_refused(draft, specialist, pool):
+    nano = services.proposal_add(by=specialist, proposal=draft, channel_id=pool[0].pk)
+    with pytest.raises(ValidationError, match="same tier"):
+        services.proposal_swap(by=specialist, item=nano, channel_id=pool[1].pk)  # a micro channel
+    assert list(draft.items.values_list("channel_id", flat=True)) == [pool[0].pk]
+
+
+@pytest.mark.parametrize("edit", ["add", "remove", "swap", "submit"])
+def test_a_draft_of_a_closed_campaign_cannot_be_edited(draft, campaign, specialist, pool, edit):
+    item = services.proposal_add(by=specialist, proposal=draft, channel_id=pool[0].pk)
+    services.campaign_set_status(by=specialist, campaign=campaign, status=CampaignStatus.CLOSED)
+    draft.refresh_from_db()
+    with pytest.raises(ValidationError, match="closed campaign"):
+        if edit == "add":
+            services.proposal_add(by=specialist, proposal=draft, channel_id=pool[5].pk)
+        elif edit == "remove":
+            services.proposal_remove(by=specialist, item=item)
+        elif edit == "swap":
+            services.proposal_swap(by=specialist, item=item, channel_id=pool[5].pk)
+        else:
+            services.proposal_submit(by=specialist, proposal=draft)
+    assert list(draft.items.values_list("channel_id", flat=True)) == [pool[0].pk]
+
+
+def test_no_decision_is_taken_once_the_campaign_is_closed(submitted, campaign, specialist, manager):
+    services.campaign_set_status(by=specialist, campaign=campaign, status=CampaignStatus.CLOSED)
+    item = submitted.items.first()
+    with pytest.raises(ValidationError, match="closed campaign"):
+        services.item_decide(by=manager, item=item, decision=Decision.APPROVED)
+    item.refresh_from_db()
+    assert item.decision == Decision.PENDING
+
+
 @pytest.mark.parametrize("edit", ["add", "remove", "swap"])
 def test_a_submitted_version_cannot_be_edited(submitted, specialist, pool, edit):
     item = submitted.items.first()
@@ -426,6 +459,22 @@ def test_a_copy_is_the_next_version_with_the_same_items_and_no_decisions(submitt
     }
     rejected.refresh_from_db()
     assert rejected.decision == Decision.REJECTED  # the original keeps its decisions
+
+
+def test_a_copy_supersedes_the_version_waiting_for_approval(submitted, specialist, manager):
+    services.proposal_copy(by=specialist, proposal=submitted)
+    submitted.refresh_from_db()
+    assert submitted.status == ProposalStatus.SUPERSEDED
+    with pytest.raises(ValidationError, match="Only a submitted version"):
+        services.item_decide(by=manager, item=submitted.items.first(), decision=Decision.APPROVED)
+
+
+def test_a_copy_leaves_a_decided_version_decided(submitted, specialist, manager):
+    for item in submitted.items.all():
+        services.item_decide(by=manager, item=item, decision=Decision.APPROVED)
+    services.proposal_copy(by=specialist, proposal=submitted)
+    submitted.refresh_from_db()
+    assert submitted.status == ProposalStatus.DECIDED
 
 
 def test_a_copy_can_be_edited_again(submitted, specialist, pool):

@@ -677,7 +677,7 @@ def test_the_openapi_schema_loads_and_every_operation_needs_authentication(clien
     schema = client.get("/api/openapi.json").json()
     assert schema["info"]["title"] == "KOLOps API"
     operations = [(m, p, op) for p, item in schema["paths"].items() for m, op in item.items()]
-    assert len(operations) == 8
+    assert len([op for _m, _p, op in operations if "KOLs" in op.get("tags", [])]) == 8
     for method, path, operation in operations:
         assert {"TokenAuth": []} in operation.get("security", []), (method, path)
         assert {"SessionAuth": []} in operation.get("security", []), (method, path)
