@@ -18,7 +18,10 @@ from kolops.kols.models import Category
 
 from .choices import Decision, Gender, Market, ProductCategory, UsageRights
 from .models import Campaign
+from .services import CAMPAIGN_FIELDS
 
+# Campaign fields the form edits with fields of its own (lists and the constraints document).
+LIST_FIELDS = ("target_age_buckets", "target_regions", "platforms", "markets", "tiers", "constraints")
 QUOTA_BOUNDS = ("min_count", "max_count", "min_share", "max_share")
 QUOTA_LABELS = {
     "min_count": _("min. KOLs"),
@@ -77,26 +80,8 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = [
-            "organization",
-            "name",
-            "objective",
-            "description",
-            "target_gender",
-            "start_on",
-            "end_on",
-            "budget",
-            "currency",
-            "reserve_percent",
-            "max_fee_per_kol",
-            "target_views",
-            "target_engagements",
-            "target_clicks",
-            "target_leads",
-            "target_conversions",
-            "max_cpm",
-            "max_cpe",
-        ]
+        # The service's fields but the lists, which have fields of their own above.
+        fields = ["organization", *(f for f in CAMPAIGN_FIELDS if f not in LIST_FIELDS)]
         widgets = {
             "start_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -201,7 +186,7 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
     def service_data(self) -> dict:
         """The fields `campaign_create` / `campaign_update` take."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "organization"}
-        for name in ("target_age_buckets", "target_regions", "platforms", "markets", "tiers"):
+        for name in LIST_FIELDS[:-1]:
             data[name] = list(self.cleaned_data.get(name) or [])
         data["constraints"] = self.constraints
         return data

@@ -36,16 +36,6 @@ def plannable_document(organization) -> dict:
 
 
 @pytest.fixture
-def brand(group) -> Organization:
-    return Organization.objects.get(name="Lotus Beauty")
-
-
-@pytest.fixture
-def pool(group, specialist):
-    return make_pool(group, specialist, n=10)
-
-
-@pytest.fixture
 def api(specialist) -> Client:
     return client_of(specialist)
 

@@ -70,11 +70,6 @@ def example_plan(django_db_setup, django_db_blocker) -> tuple[int, dict]:
 
 
 @pytest.fixture
-def pool(group, specialist):
-    return make_pool(group, specialist, n=10)
-
-
-@pytest.fixture
 def campaign(group, specialist, pool) -> Campaign:
     return make_campaign(specialist, Organization.objects.get(name="Lotus Beauty"))
 

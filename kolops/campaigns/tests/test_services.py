@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kolops.accounts.choices import OrganizationKind, Role
-from kolops.accounts.models import Organization
 from kolops.accounts.services import organization_create
 from kolops.campaigns import services
 from kolops.campaigns.choices import CampaignStatus, Decision, ProposalSource, ProposalStatus
@@ -22,17 +21,6 @@ pytestmark = pytest.mark.django_db
 def messages_of(error: ValidationError) -> str:
     """Every message of a ValidationError as one text, to look for a field path or a name."""
     return " ".join(error.value.messages)
-
-
-@pytest.fixture
-def brand(group) -> Organization:
-    return Organization.objects.get(name="Lotus Beauty")
-
-
-@pytest.fixture
-def pool(group, specialist):
-    """Ten beauty KOLs of `group`: two of each tier, TikTok and Facebook in turn."""
-    return make_pool(group, specialist, n=10)
 
 
 @pytest.fixture

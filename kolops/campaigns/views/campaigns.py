@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from kolops.core.forms import apply_service_errors
 from kolops.core.permissions import group_ids_for
 from kolops.core.regions import REGIONS
 from kolops.core.tiers import Tier
@@ -21,7 +22,7 @@ from .. import selectors, services
 from ..choices import CAMPAIGN_TRANSITIONS, CampaignStatus, Market, ProductCategory, UsageRights
 from ..forms import BriefForm, CampaignForm, CampaignStatusForm, DeliverableFormSet, deliverables_of
 from ..models import BriefAttachment, Campaign
-from .common import apply_errors, campaign_or_404, editable_organizations, report
+from .common import campaign_or_404, editable_organizations, report
 
 
 class CampaignListView(OrgRequiredMixin, TemplateView):
@@ -119,7 +120,7 @@ class CampaignCreateView(_CampaignFormView):
                     categories=form.cleaned_data["categories"],
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -155,7 +156,7 @@ class CampaignUpdateView(_CampaignFormView):
                     by=request.user, campaign=campaign, data=data, categories=form.cleaned_data["categories"]
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect(campaign)
@@ -231,7 +232,7 @@ class BriefEditView(OrgRequiredMixin, View):
                 if upload := form.cleaned_data.get("attachment"):
                     services.brief_attach(by=request.user, brief=campaign.brief, file=upload)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The brief was saved."))
                 return redirect(campaign)

@@ -1,6 +1,5 @@
 """Helpers the campaign pages share."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -9,15 +8,6 @@ from kolops.accounts.models import Organization
 from kolops.core.permissions import group_ids_for
 
 from .. import selectors
-
-
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, field by field where it can."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def report(request, error: ValidationError) -> None:

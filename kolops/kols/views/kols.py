@@ -5,7 +5,6 @@ Views only wire forms to services and selectors (DESIGN §3).
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kolops.accounts.models import Organization
+from kolops.core.forms import apply_service_errors
 from kolops.core.permissions import group_ids_for
 from kolops.core.views import OrgRequiredMixin, get_scoped_or_404
 
@@ -31,15 +31,6 @@ from ..forms import (
 )
 from ..models import Channel, Kol, RateCard, SavedSearch
 from ..query import ChannelQuery
-
-
-def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, field by field where it can."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class KolListView(OrgRequiredMixin, TemplateView):
@@ -158,7 +149,7 @@ class KolCreateView(_KolFormMixin, View):
                     tags=form.tag_names(),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -191,7 +182,7 @@ class KolUpdateView(_KolFormMixin, View):
                     tags=form.tag_names(),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect(kol)
@@ -228,7 +219,7 @@ class ChannelCreateView(OrgRequiredMixin, View):
             try:
                 services.channel_create(by=request.user, kol=kol, data=form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Channel added."))
                 return redirect(kol)
@@ -264,7 +255,7 @@ class ChannelUpdateView(OrgRequiredMixin, View):
             try:
                 services.channel_update(by=request.user, channel=channel, data=form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Channel saved."))
                 return redirect(channel.kol)
@@ -307,7 +298,7 @@ class RateCreateView(OrgRequiredMixin, View):
             try:
                 services.rate_card_save(by=request.user, channel=channel, data=form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Price added."))
                 return redirect(channel.kol)
