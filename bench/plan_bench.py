@@ -74,9 +74,10 @@ def _phases(spec, settings, clock: _Clock) -> dict:
 
     clock.seconds.clear()
     marks = [time.perf_counter()]
-    candidates = planning_service.load_candidates(user=SYSTEM_READER, spec=spec)
+    loaded = planning_service.load_candidates(user=SYSTEM_READER, spec=spec, settings=settings)
+    candidates = loaded.candidates
     marks.append(time.perf_counter())
-    scoring = plan.score_all(candidates, spec, settings)
+    scoring = plan.score_all(candidates, spec, settings, loaded.ineligible)
     marks.append(time.perf_counter())
     plannable, _reserve = plan.budget_split(spec)
     options = plan.options_of(scoring, spec)

@@ -11,9 +11,10 @@ One binary choice per option. The rules, all hard:
 * forced options (`Option.forced`, or the key in `spec.must_include`) are chosen; options in
   `spec.exclude` are dropped even when the caller passed them (exclusion wins).
 
-How: the LP relaxation bounds the value from above; the better of the greedy mix and the LP
-solution rounded down and filled greedily is the incumbent. When the two are within `mip_rel_gap`
-the incumbent is returned. Otherwise reduced-cost fixing settles every option whose LP reduced
+How: the LP relaxation bounds the value from above; the better of the greedy mix, the LP
+solution rounded down and filled greedily, and the optimum of a small core MILP (the options
+the LP leaves open or nearly so, the others at their LP values) is the incumbent. When it is
+within `mip_rel_gap` of the bound it is returned. Otherwise reduced-cost fixing settles every option whose LP reduced
 cost exceeds the gap (it keeps its LP value in every mix at least as good as the incumbent, so the
 optimum survives) and `scipy.optimize.milp` branches on the rest. HiGHS alone takes seconds on a
 5,000-option knapsack; the core left after fixing is small.
@@ -40,6 +41,8 @@ _TOL = 1e-6  # slack on money and counts, in line with HiGHS's feasibility toler
 _FILTER_SECONDS = 0.5  # per re-solve while explaining infeasibility (feasibility only: quick)
 _PRESOLVE_COLUMNS = 1_000  # HiGHS presolves a core up to this size (see `_branch`)
 _BOUNDS = ("min_count", "min_share", "max_count", "max_share")
+_CORE_SIZE = 150  # options of smallest reduced cost in the core MILP (besides the fractional ones)
+_CORE_SECONDS = 0.6  # at most this much of the time limit goes to the core MILP
 
 Failure = tuple[dict | None, str]  # (Solution.failure, Solution.message)
 
@@ -226,9 +229,49 @@ def _search(p: _Problem, model: _Model, settings: Settings, start: float):
         return None, 2, -np.inf
     bound = -lp.fun if lp.status == 0 else np.inf
     incumbent = _incumbent(p, model, lp)
-    if incumbent is not None and _rel_gap(bound, float(p.value[incumbent].sum())) <= settings.mip_rel_gap:
+    if _close_enough(p, incumbent, bound, settings):
         return incumbent, 0, bound
+    if lp.status == 0:
+        core = _core_mix(p, model, lp, settings, start)
+        if core is not None and (incumbent is None or p.value[core].sum() > p.value[incumbent].sum()):
+            incumbent = core
+        if _close_enough(p, incumbent, bound, settings):
+            return incumbent, 0, bound
     return _branch(p, model, lp, bound, incumbent, settings, start)
+
+
+def _close_enough(p: _Problem, mix, bound: float, settings: Settings) -> bool:
+    return mix is not None and _rel_gap(bound, float(p.value[mix].sum())) <= settings.mip_rel_gap
+
+
+def _core_mix(p: _Problem, model: _Model, lp, settings: Settings, start: float) -> np.ndarray | None:
+    """A mix from a small MILP over the options the LP leaves open: the fractional ones and those
+    of smallest reduced cost; every other option keeps its LP value. A near-optimal incumbent
+    lets reduced-cost fixing settle almost everything, so the full search has little left."""
+    reduced = np.abs(lp.lower.marginals) + np.abs(lp.upper.marginals)
+    core = (lp.x > _TOL) & (lp.x < 1 - _TOL)
+    core[np.argsort(reduced, kind="stable")[:_CORE_SIZE]] = True
+    core &= ~p.forced
+    on = p.forced | ((lp.x > 1 - _TOL) & ~core)
+    shift = model.matrix @ on.astype(float)
+    seconds = min(_CORE_SECONDS, settings.time_limit_seconds - (time.perf_counter() - start))
+    if seconds <= 0 or not core.any():
+        return None
+    res = _milp(
+        p.value[core],
+        np.zeros(int(core.sum())),
+        model.matrix[:, core],
+        model.lb - shift,
+        model.ub - shift,
+        time_limit=seconds,
+        gap=settings.mip_rel_gap / 4,
+        presolve=True,
+    )
+    if res.x is None:
+        return None
+    mix = on.copy()
+    mix[np.flatnonzero(core)[res.x > 0.5]] = True
+    return mix if _violation(p, mix) is None else None
 
 
 def _branch(p: _Problem, model: _Model, lp, bound: float, incumbent, settings: Settings, start: float):
@@ -450,8 +493,11 @@ def _greedy_pick(p: _Problem, start: np.ndarray | None = None) -> np.ndarray:
         state.add(i)  # the pre-check has made sure the forced fit together
     ratio = np.divide(p.value, p.cost, out=np.full(p.cost.size, np.inf), where=p.cost > 0)
     order = np.lexsort((np.arange(p.cost.size), -p.value, -ratio))  # zero cost first, then ratio, value
+    by_value = np.lexsort((np.arange(p.cost.size), -ratio, -p.value))
     for gi, g in enumerate(p.groups):
-        state.fill(gi, order[np.isin(order, g.members)])
+        # A share to reach is reached sooner with the most valuable members than the cheapest.
+        ranked = by_value if g.quota.min_share else order
+        state.fill(gi, ranked[np.isin(ranked, g.members)])
     for i in order:
         if p.value[i] > 0 and state.fits(i):
             state.add(i)

@@ -61,9 +61,15 @@ def budget_split(spec: CampaignSpec) -> tuple[float, float]:
     return spec.budget - reserve, reserve
 
 
-def score_all(candidates: list[Candidate], spec: CampaignSpec, settings: Settings) -> Scoring:
-    """Filter, forecast and score `candidates` for `spec`."""
-    ineligible: Counter[str] = Counter()
+def score_all(
+    candidates: list[Candidate],
+    spec: CampaignSpec,
+    settings: Settings,
+    ineligible: dict[str, int] | None = None,
+) -> Scoring:
+    """Filter, forecast and score `candidates` for `spec`; `ineligible` counts channels the caller
+    left out already (by reason), which the scoring reports with its own."""
+    ineligible: Counter[str] = Counter(ineligible or {})
     blocked: dict[int, str] = {}
     costed: list[tuple[Candidate, Forecast]] = []
     for candidate in candidates:
@@ -122,10 +128,15 @@ def _blocked_solution(channel_id: int, reason: str) -> Solution:
     )
 
 
-def plan(candidates: list[Candidate], spec: CampaignSpec, settings: Settings) -> PlanOutcome:
+def plan(
+    candidates: list[Candidate],
+    spec: CampaignSpec,
+    settings: Settings,
+    ineligible: dict[str, int] | None = None,
+) -> PlanOutcome:
     """Score every candidate and choose the mix with the highest expected outcome × fit."""
     plannable, reserve = budget_split(spec)
-    scoring = score_all(candidates, spec, settings)
+    scoring = score_all(candidates, spec, settings, ineligible)
     missing = spec.must_include - {s.candidate.channel_id for s in scoring.scored}
     if missing:
         channel_id = min(missing)
