@@ -6,6 +6,7 @@ writes through `campaigns.services`, which raise PermissionDenied (→ 403) and 
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -188,8 +189,6 @@ def _proposal_out(user, pk: int) -> Proposal:
     try:
         return selectors.proposal_detail(user=user, pk=pk)
     except Proposal.DoesNotExist:
-        from django.http import Http404
-
         raise Http404 from None
 
 

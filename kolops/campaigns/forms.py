@@ -16,7 +16,7 @@ from kolops.core.tiers import Tier, tiers_in_scheme
 from kolops.kols.choices import AGE_BUCKETS, DeliverableType, Platform
 from kolops.kols.models import Category
 
-from .choices import Decision, Gender, Market, ProductCategory, UsageRights
+from .choices import CampaignStatus, Decision, Gender, Market, ProductCategory, UsageRights
 from .models import Campaign
 from .services import CAMPAIGN_FIELDS
 
@@ -481,6 +481,4 @@ class CampaignStatusForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .choices import CampaignStatus
-
         self.fields["status"].choices = CampaignStatus.choices

@@ -6,9 +6,11 @@ results here, in the user's language.
 
 from decimal import Decimal
 
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from kolops.core.money import format_money
 from kolops.core.tiers import Tier
 from kolops.kols.choices import Platform, RiskFlag
 
@@ -81,9 +83,6 @@ def _limit_text(bound: str, limit) -> str:
 
 def _failure_figures(failure: dict, bound: str, currency: str) -> list[str]:
     """The figures that show why a bound fails, in words."""
-    from django.utils.translation import get_language
-
-    from kolops.core.money import format_money
 
     def amount(value) -> str:
         if not currency:
@@ -133,8 +132,6 @@ def plan_failure_message(solution, currency: str = "") -> str:
 
 
 def _n(value) -> str:
-    from django.utils.formats import number_format
-
     return "—" if value is None else number_format(round(value), use_l10n=True, force_grouping=True)
 
 

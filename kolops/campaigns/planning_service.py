@@ -16,7 +16,7 @@ from django.db.models import FloatField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from kolops.core.money import convert
+from kolops.core.money import convert, quantize
 from kolops.kols.choices import KolStatus
 from kolops.kols.models import AudienceRegionShare, Category, Channel, FollowerSnapshot
 from kolops.kols.query import ChannelQuery
@@ -329,8 +329,6 @@ def score_document(*, user, doc: CampaignDocument, picked: set[int] = frozenset(
 
 def money(value: float, currency: str) -> Decimal:
     """An engine float as money in `currency` (VND has no minor unit)."""
-    from kolops.core.money import quantize
-
     return quantize(Decimal(str(round(value, 2))), currency)
 
 

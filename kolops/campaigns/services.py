@@ -5,14 +5,17 @@ it (add, remove, swap), submits it, and a manager other than the submitter decid
 A submitted version is never edited again: a change is a new version (`proposal_copy`).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pydantic import ValidationError as SchemaError
 from simple_history.utils import bulk_create_with_history
 
 from kolops.accounts.models import Organization
+from kolops.core.permissions import has_permission
 from kolops.kols.models import Category
 from kolops.kols.services import require
 
@@ -26,7 +29,7 @@ from .choices import (
     ProposalStatus,
 )
 from .document import CampaignDocument, ConstraintsDocument
-from .messages import plan_failure_message
+from .messages import ineligible_label, plan_failure_message
 from .models import Brief, BriefAttachment, Campaign, Proposal, ProposalItem
 from .planning.plan import Scored, alternatives
 
@@ -65,8 +68,6 @@ def _schema_messages(error, whole: str = "document") -> list[str]:
 
 
 def _validate_campaign(campaign: Campaign) -> None:
-    from pydantic import ValidationError as SchemaError
-
     if campaign.start_on and campaign.end_on and campaign.end_on < campaign.start_on:
         raise ValidationError({"end_on": _("The campaign ends before it starts.")})
     if campaign.max_fee_per_kol is not None and campaign.max_fee_per_kol > campaign.budget:
@@ -210,8 +211,6 @@ def brief_save(*, by, campaign: Campaign, document: dict) -> Brief:
     require(by, "campaigns.change", campaign.group)
     if campaign.status == CampaignStatus.CLOSED:
         raise ValidationError(_("A closed campaign cannot be changed."))
-    from pydantic import ValidationError as SchemaError
-
     try:
         normalised = brief_parse(document)
     except SchemaError as error:
@@ -381,8 +380,6 @@ def _score_one(by, proposal: Proposal, channel_id: int) -> Scored:
         if scored.candidate.channel_id == channel_id:
             return scored
     reason = scoring.blocked_must_include.get(channel_id, "not_found")
-    from .messages import ineligible_label
-
     raise ValidationError(
         _("This channel cannot be proposed: %(reason)s.") % {"reason": ineligible_label(reason)}
     )
@@ -426,8 +423,6 @@ def proposal_swap(*, by, item: ProposalItem, channel_id: int) -> ProposalItem:
 
 def swap_alternatives(*, by, item: ProposalItem, limit: int | None = None) -> list[Scored]:
     """Channels of the item's tier, not in the proposal, best value first (reads only)."""
-    from django.conf import settings
-
     proposal = item.proposal
     doc = planning_service.campaign_document(proposal.campaign)
     scoring = planning_service.score_document(user=by, doc=doc)
@@ -479,6 +474,4 @@ def item_decide(*, by, item: ProposalItem, decision: str, comment: str = "") -> 
 
 
 def _may_approve(user, proposal: Proposal) -> bool:
-    from kolops.core.permissions import has_permission
-
     return has_permission(user, "campaigns.approve", proposal.campaign.group_id)

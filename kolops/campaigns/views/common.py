@@ -8,6 +8,7 @@ from kolops.accounts.models import Organization
 from kolops.core.permissions import group_ids_for
 
 from .. import selectors
+from ..models import Campaign, Proposal
 
 
 def report(request, error: ValidationError) -> None:
@@ -23,8 +24,6 @@ def editable_organizations(user):
 
 
 def campaign_or_404(user, pk):
-    from ..models import Campaign
-
     try:
         return selectors.campaign_detail(user=user, pk=pk)
     except Campaign.DoesNotExist:
@@ -32,8 +31,6 @@ def campaign_or_404(user, pk):
 
 
 def proposal_or_404(user, pk):
-    from ..models import Proposal
-
     try:
         return selectors.proposal_detail(user=user, pk=pk)
     except Proposal.DoesNotExist:
