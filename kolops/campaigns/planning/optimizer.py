@@ -29,56 +29,34 @@ first makes the programme feasible. `chosen` keeps the input order of the option
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from .records import CampaignSpec, Option, Quota, Settings, Solution
+from .program import (
+    TOL,
+    Failure,
+    Group,
+    Model,
+    Problem,
+    build_model,
+    fail,
+    is_are,
+    money,
+    needs,
+    plural,
+    prepare,
+    rel_gap,
+    relaxation,
+    rhs_of,
+    solve_milp,
+    violation,
+)
+from .records import CampaignSpec, Option, Settings, Solution
 
-_TOL = 1e-6  # slack on money and counts, in line with HiGHS's feasibility tolerance
 _FILTER_SECONDS = 0.5  # per re-solve while explaining infeasibility (feasibility only: quick)
 _PRESOLVE_COLUMNS = 1_000  # HiGHS presolves a core up to this size (see `_branch`)
-_BOUNDS = ("min_count", "min_share", "max_count", "max_share")
 _CORE_SIZE = 150  # options of smallest reduced cost in the core MILP (besides the fractional ones)
 _CORE_SECONDS = 0.6  # at most this much of the time limit goes to the core MILP
-
-Failure = tuple[dict | None, str]  # (Solution.failure, Solution.message)
-
-
-@dataclass(frozen=True)
-class _Group:
-    kind: str  # tier | platform | category
-    name: str
-    quota: Quota
-    members: np.ndarray  # option indices
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind.capitalize()} {self.name}"
-
-
-@dataclass(frozen=True)
-class _Problem:
-    options: tuple[Option, ...]
-    value: np.ndarray
-    cost: np.ndarray
-    kol: np.ndarray
-    forced: np.ndarray  # bool
-    groups: tuple[_Group, ...]
-    one_per_kol: bool
-    budget: float
-
-
-@dataclass(frozen=True)
-class _Model:
-    """The rows lb ≤ matrix·x ≤ ub, each tagged with the family the deletion filter may drop."""
-
-    matrix: sparse.csr_array
-    lb: np.ndarray
-    ub: np.ndarray
-    family: tuple[tuple[str, ...], ...]  # ("budget",), ("kol",) or (kind, group, bound), per row
 
 
 def optimize(options: Sequence[Option], *, budget: float, spec: CampaignSpec, settings: Settings) -> Solution:
@@ -91,19 +69,19 @@ def optimize(options: Sequence[Option], *, budget: float, spec: CampaignSpec, se
     (100 %), so that an unknown gap stays a JSON-safe number.
     """
     start = time.perf_counter()
-    p = _prepare(options, budget, spec)
+    p = prepare(options, budget, spec)
     if failure := _precheck(p):
         return _result(p, None, start, failure=failure)
     if not p.options:
         return _result(p, np.zeros(0, dtype=bool), start)
-    model = _model(p)
+    model = build_model(p)
     chosen, code, bound = _search(p, model, settings, start)
     if chosen is None and code == 2:
         return _result(p, None, start, failure=_explain_infeasible(p, model, settings))
     limit = f"the time limit of {settings.time_limit_seconds:g} s" if code == 1 else "an early solver stop"
     if chosen is None:
         return _result(p, None, start, failure=(None, f"No feasible mix was found before {limit}."))
-    gap = _rel_gap(bound, float(p.value[chosen].sum()))
+    gap = rel_gap(bound, float(p.value[chosen].sum()))
     if code == 0 or gap <= settings.mip_rel_gap:  # stopped early but already proven close enough
         return _result(p, chosen, start, gap=gap)
     how_far = (
@@ -122,11 +100,11 @@ def greedy(options: Sequence[Option], *, budget: float, spec: CampaignSpec) -> S
     unmet (nothing chosen; `failure` names the first unmet one).
     """
     start = time.perf_counter()
-    p = _prepare(options, budget, spec)
+    p = prepare(options, budget, spec)
     if failure := _precheck(p):
         return _result(p, None, start, failure=failure)
     chosen = _greedy_pick(p)
-    if failure := _violation(p, chosen):
+    if failure := violation(p, chosen):
         return _result(p, None, start, failure=(failure[0], f"The greedy mix misses a bound: {failure[1]}"))
     return _result(p, chosen, start)
 
@@ -134,97 +112,9 @@ def greedy(options: Sequence[Option], *, budget: float, spec: CampaignSpec) -> S
 # --- the programme -------------------------------------------------------------------------------
 
 
-def _prepare(options: Sequence[Option], budget: float, spec: CampaignSpec) -> _Problem:
-    kept = tuple(o for o in options if o.key not in spec.exclude)
-    quotas = (
-        ("tier", spec.tier_quotas),
-        ("platform", spec.platform_quotas),
-        ("category", spec.category_quotas),
-    )
-    groups = tuple(
-        _Group(kind, name, quota, np.array([i for i, o in enumerate(kept) if _in(o, kind, name)], dtype=int))
-        for kind, by_name in quotas
-        for name, quota in by_name.items()
-    )
-    return _Problem(
-        options=kept,
-        value=np.array([o.value for o in kept], dtype=float),
-        cost=np.array([o.cost for o in kept], dtype=float),
-        kol=np.array([o.kol_id for o in kept], dtype=np.int64),
-        forced=np.array([o.forced or o.key in spec.must_include for o in kept], dtype=bool),
-        groups=groups,
-        one_per_kol=not spec.allow_multiple_channels_per_kol,
-        budget=float(budget),
-    )
-
-
-def _in(option: Option, kind: str, name: str) -> bool:
-    return name in option.categories if kind == "category" else getattr(option, kind) == name
-
-
-def _rhs(p: _Problem, g: _Group, bound: str, default=None):
-    """A quota bound as a right-hand side: a count, or a share turned into money."""
-    limit = getattr(g.quota, bound)
-    if limit is None:
-        return default
-    return limit * p.budget if bound.endswith("share") else float(limit)
-
-
-def _model(p: _Problem) -> _Model:
-    """Budget row, one row per quota bound, one row per KOL with several channels."""
-    family, rows, cols, coefs = [("budget",)], [np.zeros(p.cost.size)], [np.arange(p.cost.size)], [p.cost]
-    lbs, ubs = [-np.inf], [p.budget]
-    for g in p.groups:
-        for bound in (b for b in _BOUNDS if getattr(g.quota, b) is not None):
-            family.append((g.kind, g.name, bound))
-            rows.append(np.full(g.members.size, len(family) - 1))
-            cols.append(g.members)
-            coefs.append(p.cost[g.members] if bound.endswith("share") else np.ones(g.members.size))
-            low = bound.startswith("min")
-            lbs.append(_rhs(p, g, bound) if low else -np.inf)
-            ubs.append(np.inf if low else _rhs(p, g, bound))
-    if p.one_per_kol:
-        _, inverse, counts = np.unique(p.kol, return_inverse=True, return_counts=True)
-        shared = np.flatnonzero(counts[inverse] > 1)  # a KOL with one channel needs no row
-        kols, row = np.unique(inverse[shared], return_inverse=True)
-        rows.append(row + len(family))
-        family.extend([("kol",)] * kols.size)
-        cols.append(shared)
-        coefs.append(np.ones(shared.size))
-        lbs.extend([-np.inf] * kols.size)
-        ubs.extend([1.0] * kols.size)
-    entries = (np.concatenate(coefs), (np.concatenate(rows), np.concatenate(cols)))
-    matrix = sparse.csr_array(entries, shape=(len(family), p.cost.size))
-    return _Model(matrix, np.array(lbs, dtype=float), np.array(ubs, dtype=float), tuple(family))
-
-
-def _milp(value, lower, matrix, lb, ub, *, time_limit: float, gap: float, presolve: bool):
-    return milp(
-        -value,  # milp minimises
-        integrality=np.ones(value.size),
-        bounds=Bounds(lower.astype(float), np.ones(value.size)),
-        constraints=[LinearConstraint(matrix, lb, ub)],
-        options={
-            "time_limit": max(time_limit, 0.001),
-            "mip_rel_gap": gap,
-            "disp": False,
-            "presolve": presolve,
-        },
-    )
-
-
-def _relaxation(p: _Problem, model: _Model, lb: np.ndarray | None = None):
-    """The LP relaxation (`lb` may tighten the rows), by linprog: milp does not report reduced costs."""
-    lb = model.lb if lb is None else lb
-    up, low = np.isfinite(model.ub), np.isfinite(lb)
-    a_ub = sparse.vstack([model.matrix[up], -model.matrix[low]]).tocsr()
-    bounds = np.column_stack([p.forced.astype(float), np.ones(p.cost.size)])
-    return linprog(-p.value, A_ub=a_ub, b_ub=np.concatenate([model.ub[up], -lb[low]]), bounds=bounds)
-
-
-def _search(p: _Problem, model: _Model, settings: Settings, start: float):
+def _search(p: Problem, model: Model, settings: Settings, start: float):
     """(best mix or None, milp-style status 0 / 1 / 2 / 4, upper bound on the value)."""
-    lp = _relaxation(p, model)
+    lp = relaxation(p, model)
     if lp.status == 2:
         return None, 2, -np.inf
     bound = -lp.fun if lp.status == 0 else np.inf
@@ -240,24 +130,24 @@ def _search(p: _Problem, model: _Model, settings: Settings, start: float):
     return _branch(p, model, lp, bound, incumbent, settings, start)
 
 
-def _close_enough(p: _Problem, mix, bound: float, settings: Settings) -> bool:
-    return mix is not None and _rel_gap(bound, float(p.value[mix].sum())) <= settings.mip_rel_gap
+def _close_enough(p: Problem, mix, bound: float, settings: Settings) -> bool:
+    return mix is not None and rel_gap(bound, float(p.value[mix].sum())) <= settings.mip_rel_gap
 
 
-def _core_mix(p: _Problem, model: _Model, lp, settings: Settings, start: float) -> np.ndarray | None:
+def _core_mix(p: Problem, model: Model, lp, settings: Settings, start: float) -> np.ndarray | None:
     """A mix from a small MILP over the options the LP leaves open: the fractional ones and those
     of smallest reduced cost; every other option keeps its LP value. A near-optimal incumbent
     lets reduced-cost fixing settle almost everything, so the full search has little left."""
     reduced = np.abs(lp.lower.marginals) + np.abs(lp.upper.marginals)
-    core = (lp.x > _TOL) & (lp.x < 1 - _TOL)
+    core = (lp.x > TOL) & (lp.x < 1 - TOL)
     core[np.argsort(reduced, kind="stable")[:_CORE_SIZE]] = True
     core &= ~p.forced
-    on = p.forced | ((lp.x > 1 - _TOL) & ~core)
+    on = p.forced | ((lp.x > 1 - TOL) & ~core)
     shift = model.matrix @ on.astype(float)
     seconds = min(_CORE_SECONDS, settings.time_limit_seconds - (time.perf_counter() - start))
     if seconds <= 0 or not core.any():
         return None
-    res = _milp(
+    res = solve_milp(
         p.value[core],
         np.zeros(int(core.sum())),
         model.matrix[:, core],
@@ -271,10 +161,10 @@ def _core_mix(p: _Problem, model: _Model, lp, settings: Settings, start: float) 
         return None
     mix = on.copy()
     mix[np.flatnonzero(core)[res.x > 0.5]] = True
-    return mix if _violation(p, mix) is None else None
+    return mix if violation(p, mix) is None else None
 
 
-def _branch(p: _Problem, model: _Model, lp, bound: float, incumbent, settings: Settings, start: float):
+def _branch(p: Problem, model: Model, lp, bound: float, incumbent, settings: Settings, start: float):
     """Branch and bound on what reduced-cost fixing leaves open; same result shape as `_search`."""
     best = -np.inf if incumbent is None else float(p.value[incumbent].sum())
     on, free = _fixings(p, lp, bound, best)
@@ -287,7 +177,7 @@ def _branch(p: _Problem, model: _Model, lp, bound: float, incumbent, settings: S
     # HiGHS's presolve costs seconds on wide knapsack rows (5 s alone for one 5,000-column budget
     # row), so a large core goes without: fixing has done that work. A small core keeps it, since
     # without it HiGHS 1.12's sub-MIP now and then prints a debug line to stdout.
-    res = _milp(
+    res = solve_milp(
         p.value[free],
         p.forced[free],
         model.matrix[:, free],
@@ -310,7 +200,7 @@ def _branch(p: _Problem, model: _Model, lp, bound: float, incumbent, settings: S
     return chosen, res.status, bound
 
 
-def _fixings(p: _Problem, lp, bound: float, best: float) -> tuple[np.ndarray, np.ndarray]:
+def _fixings(p: Problem, lp, bound: float, best: float) -> tuple[np.ndarray, np.ndarray]:
     """(fixed on, free): an option whose reduced cost exceeds bound − best keeps its LP value in
     every mix worth at least `best`, so it need not be branched on."""
     on, free = p.forced.copy(), ~p.forced
@@ -321,22 +211,16 @@ def _fixings(p: _Problem, lp, bound: float, best: float) -> tuple[np.ndarray, np
     return on | up, free & ~off & ~up
 
 
-def _rel_gap(bound: float, value: float) -> float:
-    if value > 0:
-        return max(0.0, (bound - value) / value)
-    return 0.0 if bound <= value + _TOL else np.inf
-
-
 # --- explaining infeasibility --------------------------------------------------------------------
 
 
-def _precheck(p: _Problem) -> Failure | None:
+def _precheck(p: Problem) -> Failure | None:
     """Infeasibilities visible without solving, most basic first."""
     if p.budget < 0:
-        return {"kind": "budget", "limit": p.budget}, f"The plannable budget is negative: {_money(p.budget)}."
+        return {"kind": "budget", "limit": p.budget}, f"The plannable budget is negative: {money(p.budget)}."
     forced = np.flatnonzero(p.forced)
-    if (cost := float(p.cost[forced].sum())) > p.budget + _TOL:
-        message = f"The must-include KOLs cost {_money(cost)} but the budget is {_money(p.budget)}."
+    if (cost := float(p.cost[forced].sum())) > p.budget + TOL:
+        message = f"The must-include KOLs cost {money(cost)} but the budget is {money(p.budget)}."
         return {"kind": "must_include", "limit": p.budget, "cost": cost}, message
     kols, counts = np.unique(p.kol[forced], return_counts=True)
     if p.one_per_kol and (counts > 1).any():
@@ -348,38 +232,40 @@ def _precheck(p: _Problem) -> Failure | None:
     return next(filter(None, (_precheck_group(p, g) for g in p.groups)), None)
 
 
-def _precheck_group(p: _Problem, g: _Group) -> Failure | None:
+def _precheck_group(p: Problem, g: Group) -> Failure | None:
     """A bound that contradicts the other bound of its quota, or that the group's own candidates
     (for a minimum) or its must-include members (for a maximum) cannot meet. The failure adds
     "available" (eligible KOLs for min_count, the most the group can spend for min_share),
     "forced" (must-include members, max_count) or "forced_cost" (their cost, max_share)."""
 
     def fails(bound: str, facts: dict, why: str) -> Failure:
-        return _fail(g, bound) | facts, f"{g.label} {_needs(g, bound, p)} but {why}."
+        return fail(g, bound) | facts, f"{g.label} {needs(g, bound, p)} but {why}."
 
     for low, high in (("min_count", "max_count"), ("min_share", "max_share")):
-        if _rhs(p, g, low, -np.inf) > _rhs(p, g, high, np.inf) + _TOL:
-            return fails(low, {}, _needs(g, high, p))
+        if rhs_of(p, g, low, -np.inf) > rhs_of(p, g, high, np.inf) + TOL:
+            return fails(low, {}, needs(g, high, p))
     forced = g.members[p.forced[g.members]]
     available = int(np.unique(p.kol[g.members]).size if p.one_per_kol else g.members.size)
-    if _rhs(p, g, "min_count", 0) > available:
+    if rhs_of(p, g, "min_count", 0) > available:
         return fails(
             "min_count",
             {"available": available},
-            f"only {_n(available, 'candidate')} {_is(available)} eligible",
+            f"only {plural(available, 'candidate')} {is_are(available)} eligible",
         )
-    if _rhs(p, g, "min_share", 0) > (reach := _reachable_spend(p, g)) + _TOL:
-        return fails("min_share", {"available": reach}, f"its candidates can take at most {_money(reach)}")
-    if forced.size > _rhs(p, g, "max_count", np.inf):
+    if rhs_of(p, g, "min_share", 0) > (reach := _reachable_spend(p, g)) + TOL:
+        return fails("min_share", {"available": reach}, f"its candidates can take at most {money(reach)}")
+    if forced.size > rhs_of(p, g, "max_count", np.inf):
         return fails(
-            "max_count", {"forced": int(forced.size)}, f"{_n(forced.size, 'must-include KOL')} belong to it"
+            "max_count",
+            {"forced": int(forced.size)},
+            f"{plural(forced.size, 'must-include KOL')} belong to it",
         )
-    if (cost := float(p.cost[forced].sum())) > _rhs(p, g, "max_share", np.inf) + _TOL:
-        return fails("max_share", {"forced_cost": cost}, f"its must-include KOLs cost {_money(cost)}")
+    if (cost := float(p.cost[forced].sum())) > rhs_of(p, g, "max_share", np.inf) + TOL:
+        return fails("max_share", {"forced_cost": cost}, f"its must-include KOLs cost {money(cost)}")
     return None
 
 
-def _reachable_spend(p: _Problem, g: _Group) -> float:
+def _reachable_spend(p: Problem, g: Group) -> float:
     """An upper bound on what the group can spend: its dearest channel per KOL, max_count of them."""
     costs, kols = p.cost[g.members], p.kol[g.members]
     if p.one_per_kol and costs.size:
@@ -389,7 +275,7 @@ def _reachable_spend(p: _Problem, g: _Group) -> float:
     return min(float(costs.sum()), p.budget)
 
 
-def _explain_infeasible(p: _Problem, model: _Model, settings: Settings) -> Failure:
+def _explain_infeasible(p: Problem, model: Model, settings: Settings) -> Failure:
     """Deletion filter: drop families cumulatively until a mix exists; blame the last one dropped."""
     quotas = [f for f in dict.fromkeys(model.family) if len(f) == 3]
     families = [
@@ -405,7 +291,7 @@ def _explain_infeasible(p: _Problem, model: _Model, settings: Settings) -> Failu
         dropped.add(family)
         rows = np.array([f not in dropped for f in model.family])
         lower = p.forced & (("must_include",) not in dropped)
-        res = _milp(
+        res = solve_milp(
             np.zeros(p.cost.size),
             lower,
             model.matrix[rows],
@@ -420,23 +306,19 @@ def _explain_infeasible(p: _Problem, model: _Model, settings: Settings) -> Failu
     return {"kind": "budget", "limit": p.budget}, "No mix meets all the constraints together."
 
 
-def _blame(p: _Problem, family: tuple[str, ...]) -> Failure:
+def _blame(p: Problem, family: tuple[str, ...]) -> Failure:
     """Words for a family the deletion filter found at the heart of the conflict."""
     if family == ("budget",):
         what = "The minimums and the must-include KOLs" if p.forced.any() else "The minimums"
-        message = f"{what} cannot all be met within the budget of {_money(p.budget)}."
+        message = f"{what} cannot all be met within the budget of {money(p.budget)}."
         return {"kind": "budget", "limit": p.budget}, message
     if family == ("kol",):
         return {"kind": "kol"}, "Only one channel per KOL is allowed, which leaves too few candidates."
     if family == ("must_include",):
         return {"kind": "must_include"}, "The must-include KOLs cannot be combined with the quotas."
     g = next(g for g in p.groups if (g.kind, g.name) == family[:2])
-    message = f"{g.label} {_needs(g, family[2], p)}, which the other constraints do not allow."
-    return _fail(g, family[2]), message
-
-
-def _fail(g: _Group, bound: str) -> dict:
-    return {"kind": g.kind, "group": g.name, "bound": bound, "limit": getattr(g.quota, bound)}
+    message = f"{g.label} {needs(g, family[2], p)}, which the other constraints do not allow."
+    return fail(g, family[2]), message
 
 
 # --- greedy --------------------------------------------------------------------------------------
@@ -445,11 +327,11 @@ def _fail(g: _Group, bound: str) -> dict:
 class _Greedy:
     """The greedy's running mix and how much of each bound it uses."""
 
-    def __init__(self, p: _Problem):
+    def __init__(self, p: Problem):
         self.p, self.chosen, self.spent, self.kols = p, np.zeros(p.cost.size, dtype=bool), 0.0, set()
         self.count, self.spend = np.zeros(len(p.groups)), np.zeros(len(p.groups))
-        self.max_count = np.array([_rhs(p, g, "max_count", np.inf) for g in p.groups])
-        self.max_spend = np.array([_rhs(p, g, "max_share", np.inf) for g in p.groups])
+        self.max_count = np.array([rhs_of(p, g, "max_count", np.inf) for g in p.groups])
+        self.max_spend = np.array([rhs_of(p, g, "max_share", np.inf) for g in p.groups])
         member_of = [[] for _ in p.options]
         for gi, g in enumerate(p.groups):
             for i in g.members:
@@ -461,9 +343,9 @@ class _Greedy:
         if self.chosen[i] or (p.one_per_kol and int(p.kol[i]) in self.kols):
             return False
         return bool(
-            self.spent + p.cost[i] <= p.budget + _TOL
+            self.spent + p.cost[i] <= p.budget + TOL
             and np.all(self.count[g] + 1 <= self.max_count[g])
-            and np.all(self.spend[g] + p.cost[i] <= self.max_spend[g] + _TOL)
+            and np.all(self.spend[g] + p.cost[i] <= self.max_spend[g] + TOL)
         )
 
     def add(self, i: int) -> None:
@@ -478,7 +360,7 @@ class _Greedy:
         """The group's best-ratio members until its minimums are met. One pass is enough: adding
         only tightens the bounds, so a member that did not fit will not fit later."""
         p, g = self.p, self.p.groups[gi]
-        need_count, need_spend = _rhs(p, g, "min_count", 0), _rhs(p, g, "min_share", 0) - _TOL
+        need_count, need_spend = rhs_of(p, g, "min_count", 0), rhs_of(p, g, "min_share", 0) - TOL
         for i in ranked:
             if self.count[gi] >= need_count and self.spend[gi] >= need_spend:
                 return
@@ -486,7 +368,7 @@ class _Greedy:
                 self.add(i)
 
 
-def _greedy_pick(p: _Problem, start: np.ndarray | None = None) -> np.ndarray:
+def _greedy_pick(p: Problem, start: np.ndarray | None = None) -> np.ndarray:
     """The greedy mix, from the forced options or from `start` (an LP solution rounded down)."""
     state = _Greedy(p)
     for i in np.flatnonzero(p.forced if start is None else start | p.forced):
@@ -504,39 +386,26 @@ def _greedy_pick(p: _Problem, start: np.ndarray | None = None) -> np.ndarray:
     return state.chosen
 
 
-def _incumbent(p: _Problem, model: _Model, lp) -> np.ndarray | None:
+def _incumbent(p: Problem, model: Model, lp) -> np.ndarray | None:
     """The better feasible mix of greedy and LP rounding, or None."""
     picks = [_greedy_pick(p)] + ([] if lp.status != 0 else [_lp_rounding(p, model, lp.x)])
-    feasible = [c for c in picks if c is not None and _violation(p, c) is None]
+    feasible = [c for c in picks if c is not None and violation(p, c) is None]
     return max(feasible, key=lambda c: p.value[c].sum(), default=None)  # ties keep greedy's
 
 
-def _lp_rounding(p: _Problem, model: _Model, x: np.ndarray, tries: int = 3) -> np.ndarray | None:
+def _lp_rounding(p: Problem, model: Model, x: np.ndarray, tries: int = 3) -> np.ndarray | None:
     """The LP solution rounded down and filled greedily. Rounding down keeps every upper bound but
     may break a minimum the LP met exactly; then the LP is solved again asking that much more."""
     lb = model.lb.copy()
     for _ in range(tries):
-        floor = x > 1 - _TOL
-        if _violation(p, mix := _greedy_pick(p, start=floor)) is None:
+        floor = x > 1 - TOL
+        if violation(p, mix := _greedy_pick(p, start=floor)) is None:
             return mix
         short = np.maximum(model.lb - model.matrix @ floor, 0.0)  # only minimum rows can fall short
-        lb = np.where(short > _TOL, lb + short, lb)
-        if (lp := _relaxation(p, model, lb)).status != 0:
+        lb = np.where(short > TOL, lb + short, lb)
+        if (lp := relaxation(p, model, lb)).status != 0:
             return None
         x = lp.x
-    return None
-
-
-def _violation(p: _Problem, chosen: np.ndarray) -> Failure | None:
-    """The first bound the mix breaks (one-per-KOL and forced hold by construction)."""
-    if (spent := float(p.cost[chosen].sum())) > p.budget + _TOL:
-        return {"kind": "budget", "limit": p.budget}, f"The mix costs {_money(spent)}, over the budget."
-    for g in p.groups:
-        picked = g.members[chosen[g.members]]
-        for bound in (b for b in _BOUNDS if getattr(g.quota, b) is not None):
-            used, rhs = p.cost[picked].sum() if bound.endswith("share") else picked.size, _rhs(p, g, bound)
-            if (used < rhs - _TOL) if bound.startswith("min") else (used > rhs + _TOL):
-                return _fail(g, bound), f"{g.label} {_needs(g, bound, p)}."
     return None
 
 
@@ -558,23 +427,3 @@ def _result(p, chosen, start, *, gap=0.0, status="optimal", message="", failure=
         message=message,
         failure=failure,
     )
-
-
-def _needs(g: _Group, bound: str, p: _Problem) -> str:
-    """ "needs at least 3 KOLs", "allows at most 20% of the budget (200)"."""
-    limit, verb = getattr(g.quota, bound), "needs at least" if bound.startswith("min") else "allows at most"
-    if bound.endswith("count"):
-        return f"{verb} {_n(limit, 'KOL')}"
-    return f"{verb} {limit * 100:.4g}% of the budget ({_money(_rhs(p, g, bound))})"
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
-
-
-def _is(count: int) -> str:
-    return "is" if count == 1 else "are"
-
-
-def _money(amount: float) -> str:
-    return f"{amount:,.0f}" if abs(amount - round(amount)) < 0.005 else f"{amount:,.2f}"

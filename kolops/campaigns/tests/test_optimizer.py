@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from kolops.campaigns.planning import optimizer
+from kolops.campaigns.planning import optimizer, program
 from kolops.campaigns.planning.optimizer import greedy, optimize
 from kolops.campaigns.planning.records import CampaignSpec, Option, Quota, Settings
 
@@ -403,7 +403,7 @@ def fake_milp(x, status):
 
 
 def test_when_the_solver_stops_with_a_worse_mix_then_the_greedy_mix_is_returned(monkeypatch):
-    monkeypatch.setattr(optimizer, "milp", fake_milp(0.0, status=1))
+    monkeypatch.setattr(program, "milp", fake_milp(0.0, status=1))
     solution = optimize(KNAPSACK, budget=10, spec=make_spec(10), settings=make_settings())
     assert (solution.status, solution.chosen, solution.objective) == ("time_limit", (3,), 19)
     assert solution.gap == pytest.approx(21 / 19 - 1)  # against the LP bound 19 + 10 · 1/5
@@ -413,7 +413,7 @@ def test_when_the_solver_stops_with_a_worse_mix_then_the_greedy_mix_is_returned(
 
 
 def test_when_the_solver_finds_no_mix_in_time_then_the_greedy_mix_is_returned(monkeypatch):
-    monkeypatch.setattr(optimizer, "milp", fake_milp(None, status=1))
+    monkeypatch.setattr(program, "milp", fake_milp(None, status=1))
     solution = optimize(KNAPSACK, budget=10, spec=make_spec(10), settings=make_settings())
     assert (solution.status, solution.chosen) == ("time_limit", (3,))
 
@@ -422,7 +422,7 @@ def test_when_no_mix_is_found_in_time_and_greedy_fails_too_then_the_result_says_
     # Greedy takes the best ratio (1) and then cannot fit a second macro; 2 + 3 would do.
     options = [option(1, 60, 6, tier="macro"), option(2, 5, 5, tier="macro"), option(3, 4, 4, tier="macro")]
     spec = make_spec(9, tier_quotas={"macro": Quota(min_count=2)})
-    monkeypatch.setattr(optimizer, "milp", fake_milp(None, status=1))
+    monkeypatch.setattr(program, "milp", fake_milp(None, status=1))
     monkeypatch.setattr(optimizer, "_lp_rounding", lambda *_: None)  # it would find 2 + 3
     solution = optimize(options, budget=9, spec=spec, settings=make_settings(time_limit_seconds=0.5))
     assert (solution.status, solution.chosen, solution.failure) == ("infeasible", (), None)
