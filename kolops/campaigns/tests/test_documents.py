@@ -7,10 +7,12 @@ example must give a sensible plan against the demo data of `make demo`.
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from kolops.campaigns import planning_service
 from kolops.campaigns.brief import BriefDocument
+from kolops.campaigns.demo import demo_campaign_setup
 from kolops.campaigns.document import CampaignDocument
 from kolops.campaigns.tests.factories import EXAMPLES, example
 from kolops.core.permissions import SYSTEM_READER
@@ -70,8 +72,28 @@ def demo_plan(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
         )
         for item in plan["items"]:
             item["kol_id"] = kols[item["channel_id"]]  # for the one-channel-per-KOL check
+        # What `kolops demo-setup` adds: the example as a saved campaign, planned once.
+        specialist = get_user_model().objects.get(username="specialist")
+        group = Kol.objects.first().group
+        proposal = demo_campaign_setup(group=group, by=specialist)
+        plan["demo"] = {
+            "campaign": proposal.campaign.name,
+            "brand": proposal.campaign.organization.name,
+            "items": proposal.items.count(),
+            "again": demo_campaign_setup(group=group, by=specialist),
+        }
         transaction.set_rollback(True)
     return plan
+
+
+def test_demo_setup_saves_the_example_campaign_with_the_optimizers_proposal(demo_plan):
+    demo = demo_plan["demo"]
+    assert (demo["campaign"], demo["brand"]) == (example("campaign.json")["name"], "Lotus Beauty")
+    assert demo["items"] == len(demo_plan["items"])
+
+
+def test_demo_setup_adds_no_second_campaign(demo_plan):
+    assert demo_plan["demo"]["again"] is None
 
 
 def test_the_campaign_example_plans_optimally_with_at_least_20_kols(demo_plan):

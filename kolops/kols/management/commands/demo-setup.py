@@ -2,15 +2,19 @@
 
 import os
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
+from kolops.campaigns.demo import demo_campaign_setup
 from kolops.kols.seeding.demo import demo_setup
 from kolops.kols.seeding.writer import iter_counts
 
 
 class Command(BaseCommand):
-    help = "Create the demo organizations, users and KOLs when missing, and print the sign-in details."
+    help = (
+        "Create the demo organizations, users, KOLs and campaign when missing, and print the sign-in details."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--kols", type=int, default=2000, help="KOLs to seed into an empty demo group")
@@ -27,6 +31,12 @@ class Command(BaseCommand):
             counts = ", ".join(f"{n:,} {kind}" for kind, n in iter_counts(result.seeded))
             self.stdout.write(f"Seeded in {result.seed_seconds:.1f} s: {counts}.")
         self.stdout.write(f"Demo group: {result.group.name} ({result.kols:,} KOLs)")
+        specialist = get_user_model().objects.filter(username="specialist").first()
+        if specialist and (proposal := demo_campaign_setup(group=result.group, by=specialist)):
+            self.stdout.write(
+                f"Demo campaign: {proposal.campaign.name}, proposal v{proposal.version} "
+                f"with {proposal.items.count()} KOLs."
+            )
         self.stdout.write(self.style.SUCCESS(f"Sign in at {base_url.rstrip('/')}{reverse('accounts:login')}"))
         width = max(len(c.username) for c in result.credentials)
         for credential in result.credentials:
