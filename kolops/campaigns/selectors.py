@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from kolops.core.money import convert
 from kolops.core.tiers import Tier, tiers_in_scheme
 
 from .choices import Decision
@@ -143,11 +144,16 @@ def proposal_table(proposal: Proposal) -> ProposalTable:
         group.totals.add(item)
         totals.add(item)
     campaign = proposal.campaign
+
+    def in_proposal_currency(amount: Decimal) -> Decimal:
+        # The campaign's currency may have changed since this version was made.
+        return convert(amount, campaign.currency, proposal.currency)
+
     return ProposalTable(
         proposal=proposal,
         groups=list(groups.values()),
         totals=totals,
-        budget=campaign.budget,
-        reserve=campaign.reserve_amount,
-        plannable=campaign.plannable_budget,
+        budget=in_proposal_currency(campaign.budget),
+        reserve=in_proposal_currency(campaign.reserve_amount),
+        plannable=in_proposal_currency(campaign.plannable_budget),
     )

@@ -633,3 +633,15 @@ def test_categories_of_a_campaign_are_kept(brand, specialist):
         by=specialist, campaign=campaign, data={}, categories=[Category.objects.get(slug="food")]
     )
     assert list(campaign.categories.values_list("slug", flat=True)) == ["food"]
+
+
+def test_a_version_compares_its_costs_with_the_budget_in_its_own_currency(campaign, specialist, pool):
+    from kolops.campaigns.selectors import proposal_detail, proposal_table
+
+    proposal = services.proposal_generate(by=specialist, campaign=campaign)
+    services.campaign_update(
+        by=specialist, campaign=campaign, data={"currency": "USD", "budget": Decimal(5_700)}
+    )
+    table = proposal_table(proposal_detail(user=specialist, pk=proposal.pk))
+    # 5,700 USD at the configured rates (USD 1, VND 0.000038) is 150,000,000 VND.
+    assert (proposal.currency, table.budget) == ("VND", Decimal(150_000_000))
