@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kolops.core.forms import BootstrapFormMixin
@@ -281,6 +283,16 @@ class BriefForm(BootstrapFormMixin, forms.Form):
             )
         if document and not self.is_bound:
             self.initial.update(self._initial_from(document))
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        limit = settings.KOLOPS_BRIEF_ATTACHMENT_MAX_BYTES
+        if upload and upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size)s; at most %(limit)s can be attached.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        return upload
 
     def disclosure_rows(self):
         return [

@@ -296,3 +296,4 @@ KOLOPS_PLANNING = {
 }
 KOLOPS_PLAN_MAX_CANDIDATES = 20_000  # a plan scores at most this many channels
 KOLOPS_PLAN_ALTERNATIVES = 5  # alternatives offered for a swap
+KOLOPS_BRIEF_ATTACHMENT_MAX_BYTES = int(os.environ.get("KOLOPS_BRIEF_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))

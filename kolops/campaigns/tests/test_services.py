@@ -645,3 +645,13 @@ def test_a_version_compares_its_costs_with_the_budget_in_its_own_currency(campai
     table = proposal_table(proposal_detail(user=specialist, pk=proposal.pk))
     # 5,700 USD at the configured rates (USD 1, VND 0.000038) is 150,000,000 VND.
     assert (proposal.currency, table.budget) == ("VND", Decimal(150_000_000))
+
+
+def test_a_brief_attachment_over_the_size_limit_is_refused_with_its_size(settings):
+    from kolops.campaigns.forms import BriefForm
+
+    settings.KOLOPS_BRIEF_ATTACHMENT_MAX_BYTES = 1024
+    upload = SimpleUploadedFile("moodboard.pdf", b"x" * 2048)
+    form = BriefForm({"product_category": "general", "usage_kind": "organic"}, {"attachment": upload})
+    assert not form.is_valid()
+    assert form.errors["attachment"] == ["The file is 2.0\xa0KB; at most 1.0\xa0KB can be attached."]
