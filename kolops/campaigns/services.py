@@ -291,11 +291,12 @@ def _start_planning(by, campaign: Campaign) -> None:
         campaign_set_status(by=by, campaign=campaign, status=CampaignStatus.PLANNING)
 
 
-@transaction.atomic
 def proposal_generate(*, by, campaign: Campaign) -> Proposal:
     """Plan the campaign and keep the optimizer's mix as a new draft version.
 
-    An infeasible plan saves nothing and raises ValidationError naming the constraint.
+    An infeasible plan saves nothing and raises ValidationError naming the constraint. The plan
+    is made before the transaction opens: on SQLite a write transaction locks the database,
+    and planning a large pool takes seconds.
     """
     require(by, "campaigns.change", campaign.group)
     if campaign.status == CampaignStatus.CLOSED:
@@ -305,6 +306,11 @@ def proposal_generate(*, by, campaign: Campaign) -> Proposal:
     if outcome.solution.status == "infeasible":
         # Before any change: the rollback would not undo a status set on the caller's instance.
         raise ValidationError(plan_failure_message(outcome.solution, campaign.currency))
+    with transaction.atomic():
+        return _proposal_from_plan(by, campaign, doc, outcome)
+
+
+def _proposal_from_plan(by, campaign: Campaign, doc, outcome) -> Proposal:
     _start_planning(by, campaign)
     proposal = Proposal.objects.create(
         campaign=campaign,
@@ -385,15 +391,31 @@ def _score_one(by, proposal: Proposal, channel_id: int) -> Scored:
     )
 
 
-@transaction.atomic
-def proposal_add(*, by, proposal: Proposal, channel_id: int) -> ProposalItem:
-    """Add a channel to a draft version by hand, scored and forecast like the optimizer's."""
+def _check_pick(by, proposal: Proposal, channel_id: int) -> None:
     require(by, "campaigns.change", proposal.campaign.group)
     _require_draft(proposal)
     if proposal.items.filter(channel_id=channel_id).exists():
         raise ValidationError(_("This channel is already in the proposal."))
+
+
+def _locked_draft(by, proposal: Proposal, channel_id: int) -> None:
+    """Check again inside the transaction, on the locked row: the version may have been
+    submitted while the channel was being scored."""
+    proposal.status = (
+        Proposal.objects.select_for_update().values_list("status", flat=True).get(pk=proposal.pk)
+    )
+    _check_pick(by, proposal, channel_id)
+
+
+def proposal_add(*, by, proposal: Proposal, channel_id: int) -> ProposalItem:
+    """Add a channel to a draft version by hand, scored and forecast like the optimizer's.
+
+    Scored before the transaction opens (see `proposal_generate`)."""
+    _check_pick(by, proposal, channel_id)
     item = _item_from_scored(proposal, _score_one(by, proposal, channel_id), ProposalSource.MANUAL)
-    item.save()
+    with transaction.atomic():
+        _locked_draft(by, proposal, channel_id)
+        item.save()
     return item
 
 
@@ -405,19 +427,18 @@ def proposal_remove(*, by, item: ProposalItem) -> None:
     item.delete()
 
 
-@transaction.atomic
 def proposal_swap(*, by, item: ProposalItem, channel_id: int) -> ProposalItem:
-    """Replace an item of a draft version with another channel (an alternative of its tier)."""
+    """Replace an item of a draft version with another channel of its tier (scored before the
+    transaction opens, see `proposal_generate`)."""
     proposal = item.proposal
-    require(by, "campaigns.change", proposal.campaign.group)
-    _require_draft(proposal)
-    if proposal.items.filter(channel_id=channel_id).exists():
-        raise ValidationError(_("This channel is already in the proposal."))
+    _check_pick(by, proposal, channel_id)
     replacement = _item_from_scored(proposal, _score_one(by, proposal, channel_id), ProposalSource.MANUAL)
     if replacement.tier != item.tier:
         raise ValidationError(_("Swap for a KOL of the same tier, or remove this one and add the other."))
-    item.delete()
-    replacement.save()
+    with transaction.atomic():
+        _locked_draft(by, proposal, channel_id)
+        item.delete()
+        replacement.save()
     return replacement
 
 
