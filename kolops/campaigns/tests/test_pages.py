@@ -48,3 +48,15 @@ def test_the_campaign_list_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("campaigns:list"))
     assert response.content.decode().count("Campaign ") >= 12
+
+
+def test_the_next_status_offered_first_is_the_next_step_not_closing(client_for, specialist, group):
+    campaign = make_campaign(specialist, group)
+    page = client_for(specialist).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    options = page[page.index('name="status"') :].split("</select>")[0]
+    assert options.index('value="planning"') < options.index('value="closed"')
+
+
+def test_a_new_campaign_is_for_the_group_unless_another_organization_is_chosen(client_for, specialist, group):
+    page = client_for(specialist).get(reverse("campaigns:create")).content.decode()
+    assert f'<option value="{group.pk}" selected>' in page

@@ -5,6 +5,7 @@ Views only wire forms to `campaigns.services` and `campaigns.selectors` (DESIGN 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -82,8 +83,11 @@ class CampaignDetailView(OrgRequiredMixin, TemplateView):
             proposals=campaign.proposals.all(),
             approved=selectors.approved_for_outreach(campaign),
             can_change=campaign.group_id in group_ids_for(user, "campaigns.change"),
+            # In the order of the campaign's life, so the first choice is the next step, not "closed".
             next_statuses=[
-                (s, CampaignStatus(s).label) for s in CAMPAIGN_TRANSITIONS[CampaignStatus(campaign.status)]
+                (s.value, s.label)
+                for s in CampaignStatus
+                if s in CAMPAIGN_TRANSITIONS[CampaignStatus(campaign.status)]
             ],
         )
         return context
@@ -102,9 +106,9 @@ class CampaignCreateView(_CampaignFormView):
 
     def get_form(self, data=None):
         organizations = editable_organizations(self.request.user)
-        return CampaignForm(
-            data, organizations=organizations, initial={"organization": organizations.first()}
-        )
+        # The group itself first: most campaigns are planned for the group's shared pool.
+        default = organizations.filter(group_id=F("pk")).first() or organizations.first()
+        return CampaignForm(data, organizations=organizations, initial={"organization": default})
 
     def get(self, request):
         return self.render_form(self.get_form())
