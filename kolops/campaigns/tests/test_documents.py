@@ -75,7 +75,7 @@ def demo_plan(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
         # What `kolops demo-setup` adds: the example as a saved campaign, planned once.
         specialist = get_user_model().objects.get(username="specialist")
         group = Kol.objects.first().group
-        proposal = demo_campaign_setup(group=group, by=specialist)
+        proposal = demo_campaign_setup(group=group, by=specialist).proposal
         plan["demo"] = {
             "campaign": proposal.campaign.name,
             "brand": proposal.campaign.organization.name,

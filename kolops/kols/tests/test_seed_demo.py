@@ -80,3 +80,9 @@ def test_kols_are_seeded_only_into_an_empty_demo_group(var_dir):
     demo_setup(kols=10)
     assert demo_setup(kols=50).seeded is None
     assert Kol.objects.count() == 10
+
+
+def test_a_pool_too_small_for_the_demo_campaign_keeps_it_unplanned_and_says_why(var_dir, capsys):
+    call_command("demo-setup", kols=40)
+    out = capsys.readouterr().out
+    assert "Demo campaign: Lotus Beauty – Son tint mùa hè 2027, not planned: Tier Mid: at least 2 KOLs" in out

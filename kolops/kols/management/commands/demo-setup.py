@@ -32,11 +32,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Seeded in {result.seed_seconds:.1f} s: {counts}.")
         self.stdout.write(f"Demo group: {result.group.name} ({result.kols:,} KOLs)")
         specialist = get_user_model().objects.filter(username="specialist").first()
-        if specialist and (proposal := demo_campaign_setup(group=result.group, by=specialist)):
-            self.stdout.write(
-                f"Demo campaign: {proposal.campaign.name}, proposal v{proposal.version} "
-                f"with {proposal.items.count()} KOLs."
-            )
+        if specialist and (demo := demo_campaign_setup(group=result.group, by=specialist)):
+            if demo.proposal:
+                planned = f"proposal v{demo.proposal.version} with {demo.proposal.items.count()} KOLs"
+            else:
+                planned = f"not planned: {demo.problem}"
+            self.stdout.write(f"Demo campaign: {demo.campaign.name}, {planned}.")
         self.stdout.write(self.style.SUCCESS(f"Sign in at {base_url.rstrip('/')}{reverse('accounts:login')}"))
         width = max(len(c.username) for c in result.credentials)
         for credential in result.credentials:
