@@ -60,3 +60,12 @@ def test_the_next_status_offered_first_is_the_next_step_not_closing(client_for, 
 def test_a_new_campaign_is_for_the_group_unless_another_organization_is_chosen(client_for, specialist, group):
     page = client_for(specialist).get(reverse("campaigns:create")).content.decode()
     assert f'<option value="{group.pk}" selected>' in page
+
+
+def test_adding_by_hand_finds_channels_of_the_campaigns_group_only(
+    client_for, specialist, proposal, outsider, other_group
+):
+    make_pool(other_group, outsider, n=1, prefix="pool")  # same names, another group
+    page = client_for(specialist).get(reverse("campaigns:proposal_pick", args=[proposal.pk]), {"q": "pool1"})
+    rows = page.content.decode().count('name="channel"')
+    assert rows == proposal.campaign.group.kols.filter(display_name__contains="pool1").count() > 0

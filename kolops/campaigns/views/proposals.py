@@ -87,11 +87,11 @@ class ProposalDetailView(OrgRequiredMixin, TemplateView):
         return context
 
 
-def _draft_proposal(request, pk) -> Proposal:
-    proposal = get_scoped_or_404(
+def _changeable_proposal(request, pk) -> Proposal:
+    """A proposal the user may change (the services say whether its status allows it)."""
+    return get_scoped_or_404(
         Proposal.objects.select_related("campaign"), request.user, action="change", pk=pk
     )
-    return proposal
 
 
 def _item(request, pk, action="change") -> ProposalItem:
@@ -106,13 +106,15 @@ class ProposalPickView(OrgRequiredMixin, View):
     permission = "campaigns.change"
 
     def get(self, request, pk):
-        proposal = _draft_proposal(request, pk)
+        proposal = _changeable_proposal(request, pk)
         text = request.GET.get("q", "").strip()
         rows = []
         if text:
-            query = ChannelQuery(q=text)
-            rows = kol_selectors.channel_page(user=request.user, query=query, size=PICK_RESULTS).rows
-            rows = [r for r in rows if r.group_id == proposal.campaign.group_id]
+            # The campaign's own group only: its KOL pool is the one the plan draws from.
+            found = kol_selectors.channel_search(user=request.user, query=ChannelQuery(q=text))
+            rows = found.filter(group_id=proposal.campaign.group_id).order_by("-followers", "pk")[
+                :PICK_RESULTS
+            ]
         return render(
             request, "campaigns/_pick_results.html", {"proposal": proposal, "rows": rows, "q": text}
         )
@@ -124,7 +126,7 @@ class ProposalAddView(OrgRequiredMixin, View):
     permission = "campaigns.change"
 
     def post(self, request, pk):
-        proposal = _draft_proposal(request, pk)
+        proposal = _changeable_proposal(request, pk)
         form = ChannelPickForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose a channel."))
@@ -211,7 +213,7 @@ class ProposalSubmitView(OrgRequiredMixin, View):
     permission = "campaigns.change"
 
     def post(self, request, pk):
-        proposal = _draft_proposal(request, pk)
+        proposal = _changeable_proposal(request, pk)
         try:
             services.proposal_submit(by=request.user, proposal=proposal)
         except ValidationError as error:
@@ -229,7 +231,7 @@ class ProposalCopyView(OrgRequiredMixin, View):
     permission = "campaigns.change"
 
     def post(self, request, pk):
-        proposal = _draft_proposal(request, pk)
+        proposal = _changeable_proposal(request, pk)
         try:
             copy = services.proposal_copy(by=request.user, proposal=proposal)
         except ValidationError as error:
