@@ -1,6 +1,8 @@
 """Settings for the test suite: tasks run immediately, passwords hash fast."""
 
 from .base import *  # noqa: F403
+import os
+
 from .base import VAR_DIR
 
 SECRET_KEY = "test-only-key"
@@ -15,3 +17,7 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 # Tests speak English unless they choose a language (the product default is Vietnamese).
 LANGUAGE_CODE = "en"
+
+# Several test runs can share one PostgreSQL server: each names its own test database.
+if _test_db := os.environ.get("KOLOPS_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": _test_db}  # noqa: F405
