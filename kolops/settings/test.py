@@ -1,8 +1,8 @@
 """Settings for the test suite: tasks run immediately, passwords hash fast."""
 
-from .base import *  # noqa: F403
 import os
 
+from .base import *  # noqa: F403
 from .base import VAR_DIR
 
 SECRET_KEY = "test-only-key"
