@@ -114,9 +114,12 @@ def _related(
     return qs.filter(Exists(related.filter(**{related_column: OuterRef(column)})))
 
 
-def _search(*, user, query: ChannelQuery, counting: bool = False) -> QuerySet:
+def _search(*, user, query: ChannelQuery, counting: bool = False, group_id: int | None = None) -> QuerySet:
     """`channel_search`, shaped for a page (`counting` False) or for a capped count."""
     qs = Channel.objects.for_user(user)
+    if group_id is not None:
+        # One group's pool (a campaign's): equality on the leading column of every index.
+        qs = qs.filter(group_id=group_id)
     if not query.include_archived:
         qs = qs.filter(is_archived=False)
     if query.q.strip():
@@ -184,16 +187,19 @@ def _search(*, user, query: ChannelQuery, counting: bool = False) -> QuerySet:
     return qs
 
 
-def channel_search(*, user, query: ChannelQuery) -> QuerySet:
-    """Channels `user` may see that match `query`, unordered (see `channel_page`)."""
-    return _search(user=user, query=query)
+def channel_search(*, user, query: ChannelQuery, group_id: int | None = None) -> QuerySet:
+    """Channels `user` may see that match `query`, unordered (see `channel_page`); with
+    `group_id`, only that organization group's (nothing if `user` may not see it)."""
+    return _search(user=user, query=query, group_id=group_id)
 
 
-def channel_page(*, user, query: ChannelQuery, cursor: str | None = None, size: int = 50) -> Page:
+def channel_page(
+    *, user, query: ChannelQuery, cursor: str | None = None, size: int = 50, group_id: int | None = None
+) -> Page:
     """One keyset page of `channel_search`, in the query's sort order."""
     field, descending = SORTS.get(query.sort, SORTS[DEFAULT_SORT])
     return keyset_page(
-        channel_search(user=user, query=query),
+        channel_search(user=user, query=query, group_id=group_id),
         field=field,
         descending=descending,
         cursor=cursor,
