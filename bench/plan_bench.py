@@ -66,7 +66,7 @@ class _Clock:
         setattr(module, name, timed)
 
 
-def _phases(spec, settings, clock: _Clock) -> dict:
+def _phases(spec, settings, clock: _Clock, group_id: int) -> dict:
     """One plan, phase by phase, as `plan_document` runs it; seconds of each and the outcome."""
     from kolops.campaigns import planning_service
     from kolops.campaigns.planning import optimizer, plan
@@ -74,7 +74,9 @@ def _phases(spec, settings, clock: _Clock) -> dict:
 
     clock.seconds.clear()
     marks = [time.perf_counter()]
-    loaded = planning_service.load_candidates(user=SYSTEM_READER, spec=spec, settings=settings)
+    loaded = planning_service.load_candidates(
+        user=SYSTEM_READER, group_id=group_id, spec=spec, settings=settings
+    )
     candidates = loaded.candidates
     marks.append(time.perf_counter())
     scoring = plan.score_all(candidates, spec, settings, loaded.ineligible)
@@ -107,14 +109,16 @@ def _phases(spec, settings, clock: _Clock) -> dict:
 def measure_phases(doc, reps: int, progress=print) -> dict:
     """The phases of a plan in this process: one warm-up, then `reps` timed runs (medians)."""
     from kolops.campaigns import planning_service
+    from kolops.core.permissions import SYSTEM_READER
 
     spec = planning_service.campaign_spec(doc)
+    group_id = planning_service.plan_group_id(user=SYSTEM_READER, doc=doc)
     settings = planning_service.engine_settings()
     clock = _Clock()
     for name in ("_rates_by_channel", "_regions_by_channel", "_weekly_growth", "_candidate"):
         clock.wrap(planning_service, name)
     progress(f"  planning in-process: 1 warm-up + {reps} timed runs …")
-    runs = [_phases(spec, settings, clock) for _ in range(reps + 1)][1:]
+    runs = [_phases(spec, settings, clock, group_id) for _ in range(reps + 1)][1:]
     last = runs[-1]
     seconds = {key: round(_median([r["seconds"][key] for r in runs]), 3) for key in last["seconds"]}
     parts = {key: round(_median([r["load_parts"][key] for r in runs]), 3) for key in last["load_parts"]}

@@ -3,6 +3,9 @@
 One code path for the proposal page, the API and `kolops plan`: a campaign (saved, or read
 from a file) becomes a `CampaignDocument`, the document a `records.CampaignSpec`, the KOL
 database a list of `records.Candidate`, and `planning.plan` does the rest.
+
+A plan draws from one organization group's channels only: the campaign's group (the root of
+the organization the document names), never every group the user can see.
 """
 
 from collections import defaultdict
@@ -12,17 +15,21 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.conf import settings as django_settings
-from django.db.models import FloatField, Q
+from django.core.exceptions import ValidationError
+from django.db.models import FloatField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kolops.accounts.models import Organization
 from kolops.core.money import convert, quantize
+from kolops.core.permissions import group_ids_for
 from kolops.kols.choices import KolStatus
 from kolops.kols.models import AudienceRegionShare, Category, Channel, FollowerSnapshot
 from kolops.kols.query import ChannelQuery
 from kolops.kols.selectors import channel_search, current_rates
 
-from .document import CampaignDocument, QuotaDocument
+from .document import CampaignDocument, ConstraintsDocument, QuotaDocument
 from .messages import plan_failure_message
 from .models import Campaign
 from .planning import plan as pipeline
@@ -134,6 +141,56 @@ def campaign_spec(doc: CampaignDocument) -> CampaignSpec:
     )
 
 
+def plan_group_id(*, user, doc: CampaignDocument) -> int:
+    """The organization group whose channels a plan of `doc` draws from: the group of the
+    organization the document names, or the user's only group when it names none.
+
+    Raises ValidationError when the organization is unknown or outside the user's groups (one
+    answer for both, so it does not tell whether it exists), or when the document names none
+    and the user sees several groups.
+    """
+    visible = group_ids_for(user, "campaigns.view")
+    if doc.organization is None:
+        if len(visible) == 1:
+            return next(iter(visible))
+        raise ValidationError(
+            {
+                "organization": [
+                    _("Say which organization the campaign belongs to: its group's KOLs are planned.")
+                ]
+            }
+        )
+    organization = Organization.objects.filter(pk=doc.organization).values("pk", "group_id").first()
+    group_id = organization and (organization["group_id"] or organization["pk"])
+    if group_id not in visible:
+        raise ValidationError(
+            {"organization": [_("Organization %(id)s is not one of your groups.") % {"id": doc.organization}]}
+        )
+    return group_id
+
+
+def channels_outside_group(group_id: int, constraints: ConstraintsDocument) -> dict[str, list[str]]:
+    """Errors naming the must-include and excluded channel ids that are not channels of the
+    organization group `group_id`, by list ("must_include", "exclude"); empty when all are.
+
+    Another group's channel and an id that is no channel at all get the same answer, so the
+    answer does not tell whether a channel exists elsewhere.
+    """
+    lists = {"must_include": constraints.must_include, "exclude": constraints.exclude}
+    named = sorted({pk for ids in lists.values() for pk in ids})
+    if not named:
+        return {}
+    own = set(Channel.objects.filter(group_id=group_id, pk__in=named).values_list("pk", flat=True))
+    errors = {}
+    for key, ids in lists.items():
+        if outside := sorted({pk for pk in ids if pk not in own}):
+            errors[key] = [
+                _("These channels are not KOLs of the campaign's group: %(ids)s.")
+                % {"ids": ", ".join(str(pk) for pk in outside)}
+            ]
+    return errors
+
+
 def unknown_categories(doc: CampaignDocument) -> list[str]:
     """Category codes the document names that the database does not know."""
     named = set(doc.categories) | set(doc.constraints.categories) | set(doc.constraints.exclusive_categories)
@@ -242,16 +299,20 @@ def _wanted_types(spec: CampaignSpec, settings: Settings, platform: str) -> set[
     return {d.type for d in deliverables_for(SimpleNamespace(platform=platform), spec, settings)}
 
 
-def load_candidates(*, user, spec: CampaignSpec, settings: Settings, limit: int | None = None) -> Loaded:
-    """The channels `user` may see that pass the campaign's hard filters and have a current price
-    for every deliverable the brief wants of them, plus its must-include channels wherever they
-    are, as engine candidates with rates in the campaign currency.
+def load_candidates(
+    *, user, group_id: int, spec: CampaignSpec, settings: Settings, limit: int | None = None
+) -> Loaded:
+    """The channels of the organization group `group_id` (the campaign's; none if `user` may
+    not see it) that pass the campaign's hard filters and have a current price for every
+    deliverable the brief wants of them, plus its must-include channels of that group whatever
+    the filters, as engine candidates with rates in the campaign currency. Another group's
+    channel is never a candidate, even when the user sees that group or names its id.
 
     Channels without such a price are counted as "no_rate" and not read further: they cannot
     be costed, and they are most of the hard-filter matches in a large pool.
     """
     limit = limit or django_settings.KOLOPS_PLAN_MAX_CANDIDATES
-    eligible = channel_search(user=user, query=_eligible_query(spec))
+    eligible = channel_search(user=user, query=_eligible_query(spec), group_id=group_id)
     if spec.exclude:
         eligible = eligible.exclude(pk__in=sorted(spec.exclude))
     # Unordered unless the pool is larger than the cap: then the largest channels are kept.
@@ -260,7 +321,8 @@ def load_candidates(*, user, spec: CampaignSpec, settings: Settings, limit: int 
         rows = _rows(eligible.order_by("-followers", "pk")[:limit])
     seen = {row["id"] for row in rows}
     if forced := sorted(spec.must_include - seen):
-        rows += _rows(Channel.objects.for_user(user).filter(Q(pk__in=forced), is_archived=False))
+        own = Channel.objects.for_user(user).filter(group_id=group_id, is_archived=False)
+        rows += _rows(own.filter(pk__in=forced))
     rates = _rates_by_channel([row["id"] for row in rows], spec.currency)
     wanted = {
         platform: _wanted_types(spec, settings, platform) for platform in {row["platform"] for row in rows}
@@ -313,17 +375,35 @@ def _candidate(row: dict, slugs: dict[int, str], rates, regions, growth) -> Cand
 # ---------------------------------------------------------------- running a plan
 
 
-def plan_document(*, user, doc: CampaignDocument, settings: Settings | None = None) -> pipeline.PlanOutcome:
-    """Plan `doc` against the channels `user` may see; nothing is saved."""
+def plan_document(
+    *,
+    user,
+    doc: CampaignDocument,
+    group_id: int | None = None,
+    settings: Settings | None = None,
+) -> pipeline.PlanOutcome:
+    """Plan `doc` over the channels of one organization group, `group_id` (a saved campaign's
+    group) or else that of the organization `doc` names (`plan_group_id`); nothing is saved.
+
+    Must-include or excluded channels that are not that group's are refused, naming them
+    (ValidationError).
+    """
+    if group_id is None:
+        group_id = plan_group_id(user=user, doc=doc)
+    if errors := channels_outside_group(group_id, doc.constraints):
+        raise ValidationError(errors)
     spec, settings = campaign_spec(doc), settings or engine_settings()
-    loaded = load_candidates(user=user, spec=spec, settings=settings)
+    loaded = load_candidates(user=user, group_id=group_id, spec=spec, settings=settings)
     return pipeline.plan(loaded.candidates, spec, settings, ineligible=loaded.ineligible)
 
 
-def score_document(*, user, doc: CampaignDocument, picked: set[int] = frozenset()) -> pipeline.Scoring:
-    """Score every candidate of `doc` (and hand-picked channels), without choosing a mix."""
+def score_document(
+    *, user, doc: CampaignDocument, group_id: int, picked: set[int] = frozenset()
+) -> pipeline.Scoring:
+    """Score every candidate of `doc` among the channels of the group `group_id` (and
+    hand-picked channels of it: another group's are not found), without choosing a mix."""
     spec, settings = pipeline.with_must_include(campaign_spec(doc), set(picked)), engine_settings()
-    loaded = load_candidates(user=user, spec=spec, settings=settings)
+    loaded = load_candidates(user=user, group_id=group_id, spec=spec, settings=settings)
     return pipeline.score_all(loaded.candidates, spec, settings, ineligible=loaded.ineligible)
 
 

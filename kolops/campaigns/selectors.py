@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from kolops.core.money import convert
 from kolops.core.tiers import Tier, tiers_in_scheme
@@ -43,11 +43,26 @@ def campaign_detail(*, user, pk: int) -> Campaign:
     )
 
 
+def own_items(items: QuerySet) -> QuerySet:
+    """The proposal items among `items` whose channel and KOL are of the campaign's own
+    organization group (or were deleted since).
+
+    Plans and picks only ever take the campaign group's channels; this keeps an item that
+    names another group's KOL (made before planning was scoped to the group) from being shown,
+    exported, copied or counted.
+    """
+    group = F("proposal__campaign__group_id")
+    return items.filter(
+        Q(channel__isnull=True) | Q(channel__group_id=group),
+        Q(kol__isnull=True) | Q(kol__group_id=group),
+    )
+
+
 def approved_for_outreach(campaign: Campaign) -> list[ProposalItem]:
     """The campaign's approved proposal items, newest decision first: the KOLs outreach (the
     booking pipeline) starts from. A channel approved in several versions is listed once."""
     items = (
-        ProposalItem.objects.filter(proposal__campaign=campaign, decision=Decision.APPROVED)
+        own_items(ProposalItem.objects.filter(proposal__campaign=campaign, decision=Decision.APPROVED))
         .select_related("proposal", "decided_by")
         .order_by("-decided_at", "-id")
     )
@@ -58,11 +73,14 @@ def approved_for_outreach(campaign: Campaign) -> list[ProposalItem]:
 
 
 def proposal_detail(*, user, pk: int) -> Proposal:
-    """One proposal version with its campaign and items."""
+    """One proposal version with its campaign and items (those of the campaign's group,
+    `own_items`): what its page, the API and the exports read."""
     return (
         Proposal.objects.for_user(user)
         .select_related("campaign", "campaign__organization", "created_by", "submitted_by")
-        .prefetch_related(Prefetch("items", queryset=ProposalItem.objects.select_related("decided_by")))
+        .prefetch_related(
+            Prefetch("items", queryset=own_items(ProposalItem.objects.select_related("decided_by")))
+        )
         .get(pk=pk)
     )
 

@@ -16,10 +16,10 @@ from simple_history.utils import bulk_create_with_history
 
 from kolops.accounts.models import Organization
 from kolops.core.permissions import has_permission
-from kolops.kols.models import Category
+from kolops.kols.models import Category, Channel
 from kolops.kols.services import require
 
-from . import planning_service
+from . import planning_service, selectors
 from .brief import brief_parse
 from .choices import (
     CAMPAIGN_TRANSITIONS,
@@ -75,9 +75,12 @@ def _validate_campaign(campaign: Campaign) -> None:
     # The constraints are read back as a ConstraintsDocument by every plan: a document the plan
     # cannot read must not be saved (it would fail every later plan of the campaign).
     try:
-        ConstraintsDocument.model_validate(campaign.constraints or {})
+        constraints = ConstraintsDocument.model_validate(campaign.constraints or {})
     except SchemaError as error:
         raise ValidationError({"constraints": _schema_messages(error)}) from None
+    # Must-include and excluded channels are the campaign group's own, never another group's.
+    if errors := planning_service.channels_outside_group(campaign.group_id, constraints):
+        raise ValidationError(errors)
     campaign.full_clean(exclude=["group", "organization", "created_by"])
 
 
@@ -302,7 +305,7 @@ def proposal_generate(*, by, campaign: Campaign) -> Proposal:
     if campaign.status == CampaignStatus.CLOSED:
         raise ValidationError(_("A closed campaign cannot be planned."))
     doc = planning_service.campaign_document(campaign)
-    outcome = planning_service.plan_document(user=by, doc=doc)
+    outcome = planning_service.plan_document(user=by, doc=doc, group_id=campaign.group_id)
     if outcome.solution.status == "infeasible":
         # Before any change: the rollback would not undo a status set on the caller's instance.
         raise ValidationError(plan_failure_message(outcome.solution, campaign.currency))
@@ -366,7 +369,7 @@ def proposal_copy(*, by, proposal: Proposal) -> Proposal:
     if current.status == ProposalStatus.SUBMITTED:
         current.status = ProposalStatus.SUPERSEDED
         current.save()  # save(), not update(): the history keeps the change
-    for item in proposal.items.all():
+    for item in selectors.own_items(proposal.items.all()):
         item.pk = None
         item.proposal = copy
         item.decision, item.decision_comment, item.decided_by, item.decided_at = (
@@ -380,8 +383,11 @@ def proposal_copy(*, by, proposal: Proposal) -> Proposal:
 
 
 def _score_one(by, proposal: Proposal, channel_id: int) -> Scored:
-    doc = planning_service.campaign_document(proposal.campaign)
-    scoring = planning_service.score_document(user=by, doc=doc, picked={channel_id})
+    campaign = proposal.campaign
+    doc = planning_service.campaign_document(campaign)
+    scoring = planning_service.score_document(
+        user=by, doc=doc, group_id=campaign.group_id, picked={channel_id}
+    )
     for scored in scoring.scored:
         if scored.candidate.channel_id == channel_id:
             return scored
@@ -392,8 +398,14 @@ def _score_one(by, proposal: Proposal, channel_id: int) -> Scored:
 
 
 def _check_pick(by, proposal: Proposal, channel_id: int) -> None:
-    require(by, "campaigns.change", proposal.campaign.group)
+    campaign = proposal.campaign
+    require(by, "campaigns.change", campaign.group)
     _require_draft(proposal)
+    if not Channel.objects.filter(pk=channel_id, group_id=campaign.group_id).exists():
+        # Another group's channel is refused like one that does not exist.
+        raise ValidationError(
+            _("This channel cannot be proposed: %(reason)s.") % {"reason": ineligible_label("not_found")}
+        )
     if proposal.items.filter(channel_id=channel_id).exists():
         raise ValidationError(_("This channel is already in the proposal."))
 
@@ -408,7 +420,8 @@ def _locked_draft(by, proposal: Proposal, channel_id: int) -> None:
 
 
 def proposal_add(*, by, proposal: Proposal, channel_id: int) -> ProposalItem:
-    """Add a channel to a draft version by hand, scored and forecast like the optimizer's.
+    """Add a channel of the campaign's group to a draft version by hand, scored and forecast
+    like the optimizer's (another group's channel is not found, whatever the user sees).
 
     Scored before the transaction opens (see `proposal_generate`)."""
     _check_pick(by, proposal, channel_id)
@@ -428,8 +441,8 @@ def proposal_remove(*, by, item: ProposalItem) -> None:
 
 
 def proposal_swap(*, by, item: ProposalItem, channel_id: int) -> ProposalItem:
-    """Replace an item of a draft version with another channel of its tier (scored before the
-    transaction opens, see `proposal_generate`)."""
+    """Replace an item of a draft version with another channel of its tier and of the
+    campaign's group (scored before the transaction opens, see `proposal_generate`)."""
     proposal = item.proposal
     _check_pick(by, proposal, channel_id)
     replacement = _item_from_scored(proposal, _score_one(by, proposal, channel_id), ProposalSource.MANUAL)
@@ -443,10 +456,12 @@ def proposal_swap(*, by, item: ProposalItem, channel_id: int) -> ProposalItem:
 
 
 def swap_alternatives(*, by, item: ProposalItem, limit: int | None = None) -> list[Scored]:
-    """Channels of the item's tier, not in the proposal, best value first (reads only)."""
+    """Channels of the item's tier and the campaign's group, not in the proposal, best value
+    first (reads only)."""
     proposal = item.proposal
-    doc = planning_service.campaign_document(proposal.campaign)
-    scoring = planning_service.score_document(user=by, doc=doc)
+    campaign = proposal.campaign
+    doc = planning_service.campaign_document(campaign)
+    scoring = planning_service.score_document(user=by, doc=doc, group_id=campaign.group_id)
     taken = set(proposal.items.values_list("channel_id", flat=True))
     return alternatives(
         scoring, tier=item.tier, taken=taken, limit=limit or settings.KOLOPS_PLAN_ALTERNATIVES
@@ -458,7 +473,7 @@ def proposal_submit(*, by, proposal: Proposal) -> Proposal:
     """Send a draft version with at least one item to the managers for approval."""
     require(by, "campaigns.change", proposal.campaign.group)
     _require_draft(proposal)
-    if not proposal.items.exists():
+    if not selectors.own_items(proposal.items.all()).exists():
         raise ValidationError(_("Add at least one KOL before submitting."))
     proposal.status = ProposalStatus.SUBMITTED
     proposal.submitted_by = by
@@ -488,7 +503,7 @@ def item_decide(*, by, item: ProposalItem, decision: str, comment: str = "") -> 
     item.decision, item.decision_comment = decision, comment
     item.decided_by, item.decided_at = by, timezone.now()
     item.save()
-    if not proposal.items.filter(decision=Decision.PENDING).exists():
+    if not selectors.own_items(proposal.items.filter(decision=Decision.PENDING)).exists():
         proposal.status = ProposalStatus.DECIDED
         proposal.save(update_fields=["status", "updated_at"])
     return item

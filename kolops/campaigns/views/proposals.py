@@ -111,10 +111,12 @@ class ProposalPickView(OrgRequiredMixin, View):
         rows = []
         if text:
             # The campaign's own group only: its KOL pool is the one the plan draws from.
-            found = kol_selectors.channel_search(user=request.user, query=ChannelQuery(q=text))
-            rows = found.filter(group_id=proposal.campaign.group_id).order_by("-followers", "pk")[
-                :PICK_RESULTS
-            ]
+            rows = kol_selectors.channel_page(
+                user=request.user,
+                query=ChannelQuery(q=text),
+                size=PICK_RESULTS,
+                group_id=proposal.campaign.group_id,
+            ).rows
         return render(
             request, "campaigns/_pick_results.html", {"proposal": proposal, "rows": rows, "q": text}
         )

@@ -4,8 +4,10 @@
     kolops plan --campaign ID [--json] [--user USERNAME]
 
 FILE.json is a campaign document (docs/campaigns.md; docs/examples/campaign.json). The plan
-runs over every group's channels as the trusted server-side reader, or as `--user` with that
-user's scope, through the same `planning_service` as the proposal page and the API.
+runs over the channels of one organization group only: a saved campaign's group, or the group
+of the organization the file names (`"organization": ID`; it may be left out when the reader
+sees one group only). It reads as the trusted server-side reader, or as `--user`, who must see
+that group, through the same `planning_service` as the proposal page and the API.
 
 With `--json` it prints `{"objective", "currency", "budget", "reserve", "spent", "expected":
 {"views", "engagements", "clicks"}, "solver": {"status", "gap", "seconds", "message"},
@@ -23,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management.base import BaseCommand, CommandError
 from pydantic import ValidationError
 
@@ -47,6 +50,15 @@ def _stdout_to_stderr():
         os.close(saved)
 
 
+def _validation_text(error: DjangoValidationError) -> str:
+    """A refusal of the planning service as "field: message" lines."""
+    if hasattr(error, "error_dict"):
+        return "\n".join(
+            f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
+        )
+    return "\n".join(error.messages)
+
+
 class Command(BaseCommand):
     help = "Plan a campaign's KOL mix (from a file or a saved campaign) without saving anything."
     requires_system_checks = []  # a read-only command: the checks cost a third of a second
@@ -61,12 +73,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         user = self._user(options.get("user"))
-        doc = self._document(options, user)
+        doc, group_id = self._document(options, user)
         unknown = planning_service.unknown_categories(doc)
         if unknown:
             raise CommandError(f"unknown categories: {', '.join(unknown)}", returncode=2)
-        with _stdout_to_stderr():
-            outcome = planning_service.plan_document(user=user, doc=doc)
+        try:  # group_id None: the group of the organization the file names
+            with _stdout_to_stderr():
+                outcome = planning_service.plan_document(user=user, doc=doc, group_id=group_id)
+        except DjangoValidationError as error:
+            raise CommandError(_validation_text(error), returncode=2) from None
         result = planning_service.plan_json(outcome, doc)
         result["seconds_total"] = round(time.perf_counter() - started, 3)
         if options["json"]:
@@ -84,12 +99,13 @@ class Command(BaseCommand):
             raise CommandError(f"no active user {username!r}", returncode=2)
         return user
 
-    def _document(self, options, user) -> CampaignDocument:
+    def _document(self, options, user) -> tuple[CampaignDocument, int | None]:
+        """The campaign document, and the group a saved campaign belongs to (None for a file)."""
         if options.get("campaign") is not None:
             campaign = Campaign.objects.for_user(user).filter(pk=options["campaign"]).first()
             if campaign is None:
                 raise CommandError(f"campaign {options['campaign']} not found", returncode=2)
-            return planning_service.campaign_document(campaign)
+            return planning_service.campaign_document(campaign), campaign.group_id
         path = Path(options["campaign_file"])
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -102,7 +118,7 @@ class Command(BaseCommand):
                 f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})", returncode=2
             ) from None
         try:
-            return CampaignDocument.model_validate(data)
+            return CampaignDocument.model_validate(data), None
         except ValidationError as error:
             lines = [
                 f"  {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in error.errors()
