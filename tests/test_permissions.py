@@ -131,6 +131,7 @@ RULES: dict[str, Rule] = {
     "set_language": Rule(PUBLIC, ("POST",), data=lambda w: {"language": "en", "next": "/kols/"}),
     # KOL pages
     "kols:list": Rule(GROUP_READ),
+    "kols:count": Rule(GROUP_READ, secret="1 channel"),  # the group has one channel
     "kols:create": Rule(GROUP_WRITE, GET_POST, data=lambda w: {**KOL_FORM, "group": w.group.pk}),
     "kols:detail": Rule(OBJECT_READ, kwargs=kol_pk),
     "kols:edit": Rule(OBJECT_WRITE, GET_POST, kwargs=kol_pk, data=lambda w: KOL_FORM),

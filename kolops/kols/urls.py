@@ -5,6 +5,7 @@ from .views import imports, kols
 app_name = "kols"
 urlpatterns = [
     path("", kols.KolListView.as_view(), name="list"),
+    path("count/", kols.KolCountView.as_view(), name="count"),
     path("new/", kols.KolCreateView.as_view(), name="create"),
     path("<int:pk>/", kols.KolDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", kols.KolUpdateView.as_view(), name="edit"),

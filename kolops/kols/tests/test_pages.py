@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from kolops.accounts.choices import Role
 from kolops.kols import services
 from kolops.kols.models import Channel, ContactLog, Kol, RateCard, SavedSearch
 
@@ -208,12 +209,42 @@ def test_a_single_page_result_is_counted_without_a_count_query(client_for, speci
     assert "1 channel" in page.text
 
 
-def test_counts_past_the_cap_say_more_than(client_for, specialist, group, settings):
-    settings.KOLOPS_PAGE_SIZE = 2
-    settings.KOLOPS_EXACT_COUNT_LIMIT = 3
+def _many_channels(specialist, group, n: int, platform: str = "other") -> None:
     kol = services.kol_create(by=specialist, group=group, data={"display_name": "Many"})
-    for i in range(5):
+    for i in range(n):
         services.channel_create(
-            by=specialist, kol=kol, data={"platform": "other", "handle": f"m{i}", "followers": i}
+            by=specialist, kol=kol, data={"platform": platform, "handle": f"m{i}", "followers": i}
         )
-    assert "More than 3 channels" in client_for(specialist).get(reverse("kols:list")).text
+
+
+def test_counts_past_the_cap_say_more_than(client_for, specialist, group, settings):
+    settings.KOLOPS_EXACT_COUNT_LIMIT = 3
+    _many_channels(specialist, group, 5)
+    assert "More than 3 channels" in client_for(specialist).get(reverse("kols:count")).text
+
+
+def test_a_longer_list_asks_for_its_count_after_the_rows(client_for, specialist, group, settings):
+    # Given more channels than fit on a page, when the list is opened, then the rows come
+    # without counting: a placeholder loads the count, for the same filters, once they show.
+    settings.KOLOPS_PAGE_SIZE = 2
+    settings.KOLOPS_EXACT_COUNT_LIMIT = 0  # a count in the list's own answer would say "more than 0"
+    _many_channels(specialist, group, 5, platform="tiktok")
+    page = client_for(specialist).get(reverse("kols:list"), {"platform": "tiktok"}, HTTP_HX_REQUEST="true")
+    assert "More than" not in page.text
+    assert f'hx-get="{reverse("kols:count")}?platform=tiktok"' in page.text
+    assert 'hx-trigger="load"' in page.text
+
+
+def test_the_count_counts_the_channels_matching_the_filters(client_for, specialist, group):
+    _many_channels(specialist, group, 3, platform="tiktok")
+    _many_channels(specialist, group, 2, platform="youtube")
+    answer = client_for(specialist).get(reverse("kols:count"), {"platform": "tiktok"}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200
+    assert 'id="result-count"' in answer.text and "3 channels" in answer.text
+    assert "<html" not in answer.text
+
+
+def test_the_count_leaves_out_other_groups_channels(client_for, specialist, group, other_group, make_member):
+    _many_channels(specialist, group, 3, platform="tiktok")
+    elsewhere = make_member(Role.SPECIALIST, other_group)
+    assert "0 channels" in client_for(elsewhere).get(reverse("kols:count"), {"platform": "tiktok"}).text

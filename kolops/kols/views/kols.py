@@ -56,13 +56,9 @@ class KolListView(OrgRequiredMixin, TemplateView):
             )
         except ValueError:
             page = selectors.channel_page(user=user, query=query, size=settings.KOLOPS_PAGE_SIZE)
-        if not cursor and not page.has_next:
-            # The whole result is on this page: its length is the count, no second query.
-            count, more = len(page.rows), False
-        else:
-            count, more = selectors.channel_count(
-                user=user, query=query, cap=settings.KOLOPS_EXACT_COUNT_LIMIT
-            )
+        # The whole result on this page: its length is the count. Otherwise the page asks for
+        # the count (KolCountView) once its rows are shown, so counting never delays them.
+        count, more = (len(page.rows), False) if not cursor and not page.has_next else (None, False)
         params = self.request.GET.copy()
         params.pop("after", None)
         for key in [k for k in params if not any(params.getlist(k))]:
@@ -86,6 +82,22 @@ class KolListView(OrgRequiredMixin, TemplateView):
             can_export=bool(group_ids_for(user, "kols.export")),
             age_buckets=AGE_BUCKETS,
         )
+        return context
+
+
+class KolCountView(OrgRequiredMixin, TemplateView):
+    """How many channels the list's filters match (capped): the list loads it after its rows."""
+
+    template_name = "kols/_count.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ChannelSearchForm(self.request.GET or None, categories=selectors.categories_all())
+        query = form.to_query() if form.is_valid() else ChannelQuery()
+        count, more = selectors.channel_count(
+            user=self.request.user, query=query, cap=settings.KOLOPS_EXACT_COUNT_LIMIT
+        )
+        context.update(count=count, count_more=more)
         return context
 
 
