@@ -3,6 +3,9 @@
 Handlers only wire things (DESIGN §3): reads go through `kols.selectors` and `.for_user()`,
 writes through `kols.services`, which raise PermissionDenied (→ 403) and ValidationError
 (→ 422, field → messages). An object outside the caller's groups is 404, as on the pages.
+
+A KOL's and a channel's reads and writes answer with an `ETag`; a change needs it back in
+`If-Match` (428 without it, 412 when someone changed the object since: `core.concurrency`).
 """
 
 from collections.abc import Iterator
@@ -11,11 +14,12 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from kolops.accounts.models import Organization
+from kolops.core.concurrency import IfMatch, conditional_write, etag, etag_header_doc, require_if_match
 from kolops.core.pagination import keyset_page
 from kolops.core.permissions import group_ids_for
 from kolops.core.views import get_scoped_or_404
@@ -42,6 +46,8 @@ router = Router(tags=["KOLs"])
 MAX_LIMIT = 200
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# An update needs If-Match: 428 without it, 412 when it is not the current version.
+UPDATE_ERRORS = {**ERRORS, 412: ErrorOut, 428: ErrorOut}
 
 
 # ---------------------------------------------------------------- channels
@@ -65,27 +71,41 @@ def list_channels(
 
 
 @router.get(
-    "/channels/{int:channel_id}", response={200: ChannelDetailOut, **READ_ERRORS}, summary="A channel"
+    "/channels/{int:channel_id}",
+    response={200: ChannelDetailOut, **READ_ERRORS},
+    summary="A channel",
+    openapi_extra=etag_header_doc(200),
 )
-def get_channel(request, channel_id: int):
-    """A channel with its audience by region and its rate card."""
-    return _channel_detail(request.auth, channel_id)
+def get_channel(request, channel_id: int, response: HttpResponse):
+    """A channel with its audience by region and its rate card; `ETag` is its version."""
+    return _with_channel_etag(response, _channel_detail(request.auth, channel_id))
 
 
 @router.patch(
-    "/channels/{int:channel_id}", response={200: ChannelDetailOut, **ERRORS}, summary="Change a channel"
+    "/channels/{int:channel_id}",
+    response={200: ChannelDetailOut, **UPDATE_ERRORS},
+    summary="Change a channel",
+    openapi_extra=etag_header_doc(200, 412),
 )
-def update_channel(request, channel_id: int, payload: ChannelPatch):
+@conditional_write
+def update_channel(
+    request, channel_id: int, payload: ChannelPatch, response: HttpResponse, if_match: IfMatch = None
+):
     """Change a channel's stats or audience; only the fields given change.
 
-    `region_shares`, when given, replaces the channel's audience shares by region.
+    `region_shares`, when given, replaces the channel's audience shares by region. Send the
+    channel's `ETag` as `If-Match`: 428 without it, 412 (nothing saved) when the channel
+    changed since you read it.
     """
     channel = get_scoped_or_404(Channel.objects, request.auth, action="change", pk=channel_id)
+    expected = require_if_match(if_match)
     with transaction.atomic():
-        services.channel_update(by=request.auth, channel=channel, data=payload.service_data())
+        services.channel_update(
+            by=request.auth, channel=channel, data=payload.service_data(), expected_version=expected
+        )
         if payload.region_shares is not None:
             _region_shares_set(request.auth, channel, payload.region_shares)
-    return _channel_detail(request.auth, channel_id)
+    return _with_channel_etag(response, _channel_detail(request.auth, channel_id))
 
 
 # ---------------------------------------------------------------- KOLs
@@ -110,14 +130,27 @@ def list_kols(
     return {"items": page.rows, "next": page.next_cursor}
 
 
-@router.get("/kols/{int:kol_id}", response={200: KolDetailOut, **READ_ERRORS}, summary="A KOL")
-def get_kol(request, kol_id: int):
-    """A KOL with every channel, its audience and its rates."""
-    return _kol_detail(request.auth, kol_id)
+@router.get(
+    "/kols/{int:kol_id}",
+    response={200: KolDetailOut, **READ_ERRORS},
+    summary="A KOL",
+    openapi_extra=etag_header_doc(200),
+)
+def get_kol(request, kol_id: int, response: HttpResponse):
+    """A KOL with every channel, its audience and its rates.
+
+    `ETag` is the version of the KOL's own attributes; each channel has its own (GET it).
+    """
+    return _with_kol_etag(response, _kol_detail(request.auth, kol_id))
 
 
-@router.post("/kols", response={201: KolDetailOut, **ERRORS}, summary="Create a KOL")
-def create_kol(request, payload: KolIn):
+@router.post(
+    "/kols",
+    response={201: KolDetailOut, **ERRORS},
+    summary="Create a KOL",
+    openapi_extra=etag_header_doc(201),
+)
+def create_kol(request, payload: KolIn, response: HttpResponse):
     """Create a KOL, and its channels when `channels` is given (all or nothing).
 
     `group` is the organization whose group pool the KOL joins; it may be left out when you
@@ -136,16 +169,25 @@ def create_kol(request, payload: KolIn):
         for index, channel in enumerate(payload.channels):
             with _errors_under(f"channels.{index}"):
                 _channel_create(request.auth, kol, channel)
-    return Status(201, _kol_detail(request.auth, kol.pk))
+    return Status(201, _with_kol_etag(response, _kol_detail(request.auth, kol.pk)))
 
 
-@router.patch("/kols/{int:kol_id}", response={200: KolDetailOut, **ERRORS}, summary="Change a KOL")
-def update_kol(request, kol_id: int, payload: KolPatch):
+@router.patch(
+    "/kols/{int:kol_id}",
+    response={200: KolDetailOut, **UPDATE_ERRORS},
+    summary="Change a KOL",
+    openapi_extra=etag_header_doc(200, 412),
+)
+@conditional_write
+def update_kol(request, kol_id: int, payload: KolPatch, response: HttpResponse, if_match: IfMatch = None):
     """Change a KOL's attributes; only the fields given change.
 
     `categories` and `tags`, when given, replace the KOL's; `archived` archives or restores it.
+    Send the KOL's `ETag` as `If-Match`: 428 without it, 412 (nothing saved) when the KOL
+    changed since you read it.
     """
     kol = get_scoped_or_404(Kol.objects, request.auth, action="change", pk=kol_id)
+    expected = require_if_match(if_match)
     categories = None if payload.categories is None else _categories(payload.categories)
     with transaction.atomic():
         kol = services.kol_update(
@@ -154,21 +196,25 @@ def update_kol(request, kol_id: int, payload: KolPatch):
             data=payload.service_data(),
             categories=categories,
             tags=payload.tags,
+            expected_version=expected,
         )
         if payload.archived is not None and payload.archived != kol.is_archived:
             services.kol_archive(by=request.auth, kol=kol, archived=payload.archived)
-    return _kol_detail(request.auth, kol_id)
+    return _with_kol_etag(response, _kol_detail(request.auth, kol_id))
 
 
 @router.post(
-    "/kols/{int:kol_id}/channels", response={201: ChannelDetailOut, **ERRORS}, summary="Add a channel"
+    "/kols/{int:kol_id}/channels",
+    response={201: ChannelDetailOut, **ERRORS},
+    summary="Add a channel",
+    openapi_extra=etag_header_doc(201),
 )
-def create_channel(request, kol_id: int, payload: ChannelIn):
+def create_channel(request, kol_id: int, payload: ChannelIn, response: HttpResponse):
     """Add a platform account to a KOL, with its audience by region and rates when given."""
     kol = get_scoped_or_404(Kol.objects, request.auth, action="change", pk=kol_id)
     with transaction.atomic():
         channel = _channel_create(request.auth, kol, payload)
-    return Status(201, _channel_detail(request.auth, channel.pk))
+    return Status(201, _with_channel_etag(response, _channel_detail(request.auth, channel.pk)))
 
 
 # ---------------------------------------------------------------- helpers
@@ -253,6 +299,16 @@ def _region_shares_set(user, channel: Channel, shares) -> None:
             channel=channel,
             shares=[RegionShareInput(level=s.level, region=s.region, share=s.share) for s in shares],
         )
+
+
+def _with_kol_etag(response: HttpResponse, kol: Kol) -> Kol:
+    response["ETag"] = etag(services.kol_version(kol))
+    return kol
+
+
+def _with_channel_etag(response: HttpResponse, channel: Channel) -> Channel:
+    response["ETag"] = etag(services.channel_version(channel))
+    return channel
 
 
 def _kol_detail(user, kol_id: int) -> Kol:

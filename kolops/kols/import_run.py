@@ -187,6 +187,8 @@ class ImportRun:
         if self.errors:
             return
         tags = self._tags(plans, write=write)
+        if write:
+            self._lock_kols(plans)
         for chunk in chunks(list(plans.values())):
             self._plan_kols(chunk, tags, existing, write=write and not self.errors)
         if self.errors:
@@ -197,6 +199,20 @@ class ImportRun:
             done += len(chunk)
             if self.progress:
                 self.progress("writing", done, len(self.records))
+
+    def _lock_kols(self, plans: dict[Any, KolPlan]) -> None:
+        """Lock the KOLs the file changes, in id order, before reading or writing them or their
+        channels: the lock order of every KOL write (KOL → channel, docs/architecture.md), so an
+        import and a person editing one of its KOLs queue instead of deadlocking. New KOLs
+        need no lock; the group lock taken by the caller serialises imports."""
+        kol_ids = sorted(plan.kol_id for plan in plans.values() if plan.kol_id is not None)
+        for chunk in chunks(kol_ids):
+            list(
+                Kol.objects.select_for_update(no_key=True)
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .values_list("pk")
+            )
 
     def _existing_channels(self) -> dict[tuple[str, str], tuple[int, int]]:
         """(platform, handle key) → (channel id, KOL id) of the group's channels in the file."""

@@ -2,6 +2,13 @@
 
 Every write that changes a KOL's searchable attributes re-copies them onto its channels
 (`channels_sync_from_kol`), so search can read the channel row alone.
+
+Lock order (docs/architecture.md, "Concurrent writes"): the KOL row first, then its channels,
+then a channel's rate card; several KOLs in ascending id order. Every write below that touches
+a channel locks its KOL first (`_lock_kol`, `_lock_channel`), so two writers of one KOL queue
+instead of deadlocking (a KOL edit re-copies onto every channel of the KOL). Writes that edit
+a form's or an API document's fields take `expected_version` and check it on the locked row
+(`kolops.core.concurrency`).
 """
 
 from collections.abc import Iterable
@@ -15,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kolops.accounts.models import Organization
+from kolops.core.concurrency import check_version, version_of
 from kolops.core.permissions import has_permission
 from kolops.core.text import fold, normalize_handle
 from kolops.core.tiers import tier_for
@@ -65,6 +73,41 @@ def require(user, permission: str, group: Organization) -> None:
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
+def kol_version(kol: Kol) -> str:
+    """The version of a KOL's own attributes, categories, tags and archive state (its channels
+    have their own): every service that changes them saves the KOL."""
+    return version_of(kol)
+
+
+def channel_version(channel: Channel) -> str:
+    """The version of a channel's stats, audience and audience by region."""
+    return version_of(channel)
+
+
+def _lock_kol(kol_id: int) -> Kol:
+    """Lock a KOL's row for a write that changes it or its channels (KOL → channel → rate).
+
+    FOR NO KEY UPDATE: rows that only point at the KOL (contact logs, proposal items) can still
+    be added meanwhile.
+    """
+    return Kol.objects.select_for_update(no_key=True).select_related("group").get(pk=kol_id)
+
+
+def _lock_channel(channel_id: int) -> tuple[Kol, Channel]:
+    """Lock a channel's KOL, then the channel (KOL → channel), and return both.
+
+    The KOL is read without a lock first: a channel never moves to another KOL, and the check
+    after locking proves it did not.
+    """
+    kol_id = Channel.objects.values_list("kol_id", flat=True).get(pk=channel_id)
+    kol = _lock_kol(kol_id)
+    channel = Channel.objects.select_for_update(no_key=True).get(pk=channel_id)
+    if channel.kol_id != kol.pk:  # pragma: no cover - channels do not change KOL
+        raise ValidationError(_("This channel moved to another KOL; reload the page."))
+    channel.kol = kol
+    return kol, channel
+
+
 def category_mask(categories: Iterable[Category]) -> int:
     """The bit mask of a set of categories."""
     mask = 0
@@ -80,7 +123,10 @@ def kol_search_text(kol: Kol, handles: Iterable[str] = ()) -> str:
 
 
 def channels_sync_from_kol(kol: Kol) -> None:
-    """Copy `kol`'s searchable attributes onto every one of its channels."""
+    """Copy `kol`'s searchable attributes onto every one of its channels.
+
+    Call it with the KOL's row locked (`_lock_kol`): the update locks every channel of the KOL.
+    """
     channels = list(kol.channels.all())
     handles = [c.handle for c in channels]
     tags = [t.name for t in kol.tags.all()] if kol.pk else []
@@ -147,10 +193,20 @@ def kol_update(
     data: dict,
     categories: Iterable[Category] | None = None,
     tags: Iterable[str] | None = None,
+    expected_version: str | Iterable[str] | None = None,
 ) -> Kol:
-    """Change a KOL's attributes; its channels' search copies follow."""
-    kol = Kol.objects.select_for_update().get(pk=kol.pk)
+    """Change a KOL's attributes; its channels' search copies follow.
+
+    With `expected_version` (a page form's or an API caller's), nothing is saved and
+    StaleVersion is raised when the KOL changed since that version was read.
+    """
     require(by, "kols.change", kol.group)
+    # Tags are the group's, shared by every KOL: created before the KOL is locked, as an import
+    # does (tags, then KOLs), so the two never wait for each other in opposite orders.
+    tag_list = None if tags is None else tags_resolve(group=kol.group, names=tags)
+    # Lock order: the KOL first, then (channels_sync_from_kol) its channels.
+    kol = _lock_kol(kol.pk)
+    check_version(kol_version(kol), expected_version)
     for field in KOL_FIELDS:
         if field in data:
             setattr(kol, field, data[field])
@@ -160,8 +216,8 @@ def kol_update(
     kol.save()
     if categories is not None:
         kol.categories.set(list(categories))
-    if tags is not None:
-        kol.tags.set(tags_resolve(group=kol.group, names=tags))
+    if tag_list is not None:
+        kol.tags.set(tag_list)
     channels_sync_from_kol(kol)
     return kol
 
@@ -169,7 +225,7 @@ def kol_update(
 @transaction.atomic
 def kol_archive(*, by, kol: Kol, archived: bool = True) -> Kol:
     """Archive (or restore) a KOL. Archived KOLs leave search; their history stays."""
-    kol = Kol.objects.select_for_update().get(pk=kol.pk)
+    kol = _lock_kol(kol.pk)  # the KOL, then (channels_sync_from_kol) its channels
     require(by, "kols.change", kol.group)
     kol.archived_at = timezone.now() if archived else None
     kol.save(update_fields=["archived_at", "updated_at"])
@@ -225,6 +281,7 @@ def validate_channel(channel: Channel) -> None:
 def channel_create(*, by, kol: Kol, data: dict) -> Channel:
     """Add a platform account to `kol`; its tier follows from followers."""
     require(by, "kols.change", kol.group)
+    kol = _lock_kol(kol.pk)  # the KOL, then its channels (the new one and the search copies)
     channel = Channel(kol=kol, group_id=kol.group_id)
     _apply_channel_fields(channel, data)
     validate_channel(channel)
@@ -237,17 +294,26 @@ def channel_create(*, by, kol: Kol, data: dict) -> Channel:
 
 
 @transaction.atomic
-def channel_update(*, by, channel: Channel, data: dict) -> Channel:
-    """Change a channel's stats or audience; a follower change is kept as today's snapshot."""
-    channel = Channel.objects.select_for_update().get(pk=channel.pk)
-    require(by, "kols.change", channel.kol.group)
+def channel_update(
+    *, by, channel: Channel, data: dict, expected_version: str | Iterable[str] | None = None
+) -> Channel:
+    """Change a channel's stats or audience; a follower change is kept as today's snapshot.
+
+    With `expected_version`, nothing is saved and StaleVersion is raised when the channel
+    changed since that version was read.
+    """
+    # Lock order: the KOL, then this channel, then (channels_sync_from_kol) its siblings.
+    # Locking the channel first deadlocked against a KOL edit on PostgreSQL.
+    kol, channel = _lock_channel(channel.pk)
+    require(by, "kols.change", kol.group)
+    check_version(channel_version(channel), expected_version)
     old_followers = channel.followers
     _apply_channel_fields(channel, data)
     validate_channel(channel)
     if channel.followers != old_followers and "stats_updated_at" not in data:
         channel.stats_updated_at = timezone.now()
     channel.save()
-    channels_sync_from_kol(channel.kol)
+    channels_sync_from_kol(kol)
     if channel.followers != old_followers:
         follower_snapshot_record(channel=channel, followers=channel.followers)
     return channel
@@ -257,7 +323,7 @@ def channel_update(*, by, channel: Channel, data: dict) -> Channel:
 def channel_delete(*, by, channel: Channel) -> None:
     """Remove a platform account that was entered by mistake (its history stays)."""
     require(by, "kols.change", channel.kol.group)
-    kol = channel.kol
+    kol, channel = _lock_channel(channel.pk)  # the KOL, then the channel
     channel.delete()
     channels_sync_from_kol(kol)
 
@@ -296,20 +362,23 @@ def validate_region_shares(shares: Iterable[RegionShareInput]) -> None:
 
 @transaction.atomic
 def audience_regions_set(*, by, channel: Channel, shares: list[RegionShareInput]) -> None:
-    """Replace a channel's audience shares by region."""
+    """Replace a channel's audience shares by region (a change of the channel's version)."""
     require(by, "kols.change", channel.kol.group)
     validate_region_shares(shares)
+    _kol, channel = _lock_channel(channel.pk)  # the KOL, then the channel
     channel.region_shares.all().delete()
     AudienceRegionShare.objects.bulk_create(
         AudienceRegionShare(channel=channel, level=s.level, region=s.region, share=s.share) for s in shares
     )
-    Channel.objects.filter(pk=channel.pk).update(audience_updated_at=timezone.now())
+    now = timezone.now()
+    Channel.objects.filter(pk=channel.pk).update(audience_updated_at=now, updated_at=now)
 
 
 @transaction.atomic
 def rate_card_save(*, by, channel: Channel, data: dict, rate: RateCard | None = None) -> RateCard:
     """Add a price to a channel's rate card, or change one."""
     require(by, "kols.change", channel.kol.group)
+    _lock_channel(channel.pk)  # the KOL, then the channel, then its rate card
     rate = rate or RateCard(channel=channel)
     for field in ("deliverable_type", "price", "currency", "valid_from", "valid_until", "note"):
         if field in data:
@@ -325,6 +394,7 @@ def rate_card_save(*, by, channel: Channel, data: dict, rate: RateCard | None = 
 def rate_card_delete(*, by, rate: RateCard) -> None:
     """Remove a price from a rate card."""
     require(by, "kols.change", rate.channel.kol.group)
+    _lock_channel(rate.channel_id)  # the KOL, then the channel, then its rate card
     rate.delete()
 
 
@@ -375,20 +445,29 @@ def channels_retier(*, batch_size: int = 5000) -> int:
     """Re-derive every channel's tier from its followers after the tier scheme changed.
 
     Returns how many channels changed tier. Runs in batches so a million channels do not
-    hold one long write lock.
+    hold one long write lock. Each batch locks its channels' KOLs first, in id order (KOL →
+    channel), so it never deadlocks with an edit or an import.
     """
     changed = 0
     last_id = 0
     while True:
         with transaction.atomic():
-            rows = list(
-                Channel.objects.filter(pk__gt=last_id)
-                .order_by("pk")
-                .values_list("pk", "platform", "followers", "tier")[:batch_size]
+            batch = list(
+                Channel.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", "kol_id")[:batch_size]
             )
-            if not rows:
+            if not batch:
                 return changed
-            last_id = rows[-1][0]
+            last_id = batch[-1][0]
+            kol_ids = sorted({kol_id for _pk, kol_id in batch})
+            for chunk_start in range(0, len(kol_ids), 1000):
+                locked = Kol.objects.select_for_update(no_key=True).filter(
+                    pk__in=kol_ids[chunk_start : chunk_start + 1000]
+                )
+                list(locked.order_by("pk").values_list("pk"))
+            # Read after the KOLs are locked: no edit can change these followers meanwhile.
+            rows = Channel.objects.filter(pk__in=[pk for pk, _kol in batch]).values_list(
+                "pk", "platform", "followers", "tier"
+            )
             updates = [
                 Channel(pk=pk, tier=tier_for(followers, platform))
                 for pk, platform, followers, tier in rows

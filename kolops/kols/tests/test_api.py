@@ -148,6 +148,11 @@ def api(token):
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
+def patch(client: Client, url: str, body: dict):
+    """PATCH as a client that has just read the object: with its ETag as If-Match."""
+    return client.patch(url, body, content_type=JSON, HTTP_IF_MATCH=client.get(url)["ETag"])
+
+
 def handles(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [item["handle"] for item in response.json()["items"]]
@@ -195,11 +200,17 @@ def test_session_writes_need_the_csrf_token_and_token_writes_do_not(specialist, 
     assert refused.status_code == 403
     assert Channel.objects.get(pk=channel.pk).followers == 1_500_000
 
-    accepted = browser.patch(url, {"followers": 10}, content_type=JSON, HTTP_X_CSRFTOKEN=csrf)
+    accepted = browser.patch(
+        url,
+        {"followers": 10},
+        content_type=JSON,
+        HTTP_X_CSRFTOKEN=csrf,
+        HTTP_IF_MATCH=browser.get(url)["ETag"],
+    )
     assert accepted.status_code == 200
 
     script = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert script.patch(url, {"followers": 20}, content_type=JSON).status_code == 200
+    assert patch(script, url, {"followers": 20}).status_code == 200
 
 
 def test_a_write_without_session_or_token_is_401_even_with_csrf_enforced(channel):
@@ -563,15 +574,13 @@ def test_nested_rule_errors_name_their_path(api, channel):
     )
     assert response.json()["detail"] == {"rates.0.valid_until": ["The end of validity is before its start."]}
     shares = [{"region": "VN", "share": 70}, {"region": "CN", "share": 40}]
-    response = api.patch(f"/api/channels/{channel.pk}", {"region_shares": shares}, content_type=JSON)
+    response = patch(api, f"/api/channels/{channel.pk}", {"region_shares": shares})
     assert response.status_code == 422 and "region_shares" in response.json()["detail"]
     assert not Channel.objects.filter(handle="yt").exists()
 
 
 def test_patch_changes_only_the_fields_given(api, kol, channel):
-    response = api.patch(
-        f"/api/kols/{kol.pk}", {"agency": "Sao Agency", "tags": ["makeup"]}, content_type=JSON
-    )
+    response = patch(api, f"/api/kols/{kol.pk}", {"agency": "Sao Agency", "tags": ["makeup"]})
     assert response.status_code == 200
     kol.refresh_from_db()
     assert kol.agency == "Sao Agency" and kol.real_name == "Trần Thị Ngọc Trinh"
@@ -582,17 +591,15 @@ def test_patch_changes_only_the_fields_given(api, kol, channel):
 
 
 def test_patch_with_a_null_for_a_required_field_is_422(api, kol):
-    response = api.patch(f"/api/kols/{kol.pk}", {"display_name": None}, content_type=JSON)
+    response = patch(api, f"/api/kols/{kol.pk}", {"display_name": None})
     assert response.status_code == 422
     assert Kol.objects.get(pk=kol.pk).display_name == "Ngọc Trinh"
 
 
 def test_archiving_through_patch_takes_the_kol_out_of_search(api, kol, channel):
-    assert api.patch(f"/api/kols/{kol.pk}", {"archived": True}, content_type=JSON).json()["archived_at"]
+    assert patch(api, f"/api/kols/{kol.pk}", {"archived": True}).json()["archived_at"]
     assert handles(api.get("/api/channels")) == []
-    assert (
-        api.patch(f"/api/kols/{kol.pk}", {"archived": False}, content_type=JSON).json()["archived_at"] is None
-    )
+    assert patch(api, f"/api/kols/{kol.pk}", {"archived": False}).json()["archived_at"] is None
     assert handles(api.get("/api/channels")) == ["ngoctrinh"]
 
 
@@ -608,10 +615,10 @@ def test_add_a_channel_to_a_kol(api, kol):
 
 
 def test_patch_a_channel_rederives_tier_and_keeps_a_snapshot(api, channel):
-    response = api.patch(
+    response = patch(
+        api,
         f"/api/channels/{channel.pk}",
         {"followers": 40_000, "region_shares": [{"region": "VN-SG", "share": 80}]},
-        content_type=JSON,
     )
     assert response.status_code == 200
     body = response.json()
@@ -621,7 +628,7 @@ def test_patch_a_channel_rederives_tier_and_keeps_a_snapshot(api, channel):
 
 
 def test_patch_a_channel_checks_the_audience_rules(api, channel):
-    response = api.patch(f"/api/channels/{channel.pk}", {"aud_age_25_34": 60}, content_type=JSON)
+    response = patch(api, f"/api/channels/{channel.pk}", {"aud_age_25_34": 60})
     assert response.status_code == 422
     assert response.json()["detail"] == {"aud_age_18_24": ["Age shares add up to more than 100 %."]}
     assert AudienceRegionShare.objects.count() == 0
