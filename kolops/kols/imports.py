@@ -51,6 +51,7 @@ from kolops.core.regions import REGIONS
 
 from . import bulk
 from .choices import ImportStatus
+from .import_retention import import_job_file_remove
 from .import_run import ImportRun, Progress, rate_order
 from .importers import columns as cols
 from .importers import readers, validate, writers
@@ -406,6 +407,8 @@ def import_job_confirm(*, by, job: ImportJob) -> ImportJob:
         raise PermissionDenied(_("Only the person who uploaded this file can import it."))
     if not (job.dry_run and job.status == ImportStatus.DONE and not (job.result or {}).get("errors")):
         raise ValidationError(_("This file cannot be imported: preview it first, without errors."))
+    if not job.file.name:
+        raise ValidationError(_("The file of this preview has been removed. Upload it again to import it."))
     job.dry_run = False
     job.status = ImportStatus.PENDING
     job.processed_rows = 0
@@ -457,6 +460,7 @@ def import_job_execute(*, job_id: int, language: str | None = None) -> dict:
             ImportJob.objects.filter(pk=job_id).update(
                 status=ImportStatus.FAILED, result=payload, finished_at=timezone.now()
             )
+            import_job_file_remove(job_id=job_id)  # a rejected file is not kept
             return payload
     payload = {
         **result.as_dict(),
@@ -471,4 +475,6 @@ def import_job_execute(*, job_id: int, language: str | None = None) -> dict:
         processed_rows=result.total_rows,
         finished_at=timezone.now(),
     )
+    if result.errors:
+        import_job_file_remove(job_id=job_id)  # a rejected file is not kept: its report says why
     return payload

@@ -23,4 +23,5 @@ urlpatterns = [
     path("import/template.<str:fmt>", imports.ImportTemplateView.as_view(), name="import_template"),
     path("import/<int:pk>/", imports.ImportJobView.as_view(), name="import_job"),
     path("import/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
+    path("import/<int:pk>/cancel/", imports.ImportCancelView.as_view(), name="import_cancel"),
 ]

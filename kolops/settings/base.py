@@ -170,6 +170,12 @@ KOLOPS_IMPORT_MAX_ERRORS = 1000  # a report lists at most this many row errors
 KOLOPS_IMPORT_BACKGROUND_ROWS = 2000  # files with more rows run as a background task
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded files are readable by the service user only, and removed after this many days (import
+# files; rejected ones at once) or after the campaign has been closed this long (brief
+# attachments) by the daily `purge_expired_uploads` task. See docs/operations.md.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+KOLOPS_UPLOAD_RETENTION_DAYS = int(os.environ.get("KOLOPS_UPLOAD_RETENTION_DAYS", 30))
 
 # Content Security Policy: every asset is served from this host.
 from django.utils.csp import CSP  # noqa: E402

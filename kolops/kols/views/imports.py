@@ -8,10 +8,11 @@ A job still running shows a progress bar that htmx refreshes every second from t
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_htmx.http import HttpResponseClientRefresh
@@ -21,7 +22,7 @@ from kolops.core.forms import BootstrapFormMixin
 from kolops.core.permissions import group_ids_for
 from kolops.core.views import OrgRequiredMixin, get_scoped_or_404
 
-from .. import imports
+from .. import import_retention, imports
 from ..choices import ImportStatus
 from ..forms import ChannelSearchForm
 from ..importers import columns, readers, writers
@@ -134,10 +135,13 @@ class ImportJobView(OrgRequiredMixin, View):
             "result": result,
             "errors": result.get("errors") or [],
             "warnings": result.get("warnings") or [],
+            "file_removed_at": parse_datetime(result.get("file_removed_at") or ""),
+            "cancelled": result.get("cancelled", False),
             "can_confirm": (
                 job.dry_run
                 and job.status == ImportStatus.DONE
                 and not result.get("errors")
+                and bool(job.file.name)
                 and job.created_by_id == request.user.pk
             ),
         }
@@ -158,6 +162,20 @@ class ImportConfirmView(OrgRequiredMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             imports.import_job_start(job, language=request.LANGUAGE_CODE)
+        return redirect("kols:import_job", pk=pk)
+
+
+class ImportCancelView(OrgRequiredMixin, View):
+    """ "Cancel" on a clean preview: nothing is imported and the uploaded file is removed."""
+
+    permission = "kols.import"
+
+    def post(self, request, pk):
+        job = get_scoped_or_404(ImportJob.objects, request.user, action="import", pk=pk)
+        try:
+            import_retention.import_job_cancel(by=request.user, job=job)
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
         return redirect("kols:import_job", pk=pk)
 
 
