@@ -97,7 +97,9 @@ class CampaignDocument(_Strict):
 
     name: Name
     objective: Objective
-    organization: int | None = None  # organization id; the API needs it to save
+    # Organization id: the API needs it to save; a plan draws on the KOLs of its group only
+    # (left out, on the reader's only group).
+    organization: int | None = None
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
     audience: AudienceDocument = AudienceDocument()
     categories: list[Annotated[str, StringConstraints(max_length=40)]] = []
