@@ -1,8 +1,14 @@
-"""The REST API object. Every app contributes a router from its own `api.py`."""
+"""The REST API object. Every app contributes a router from its own `api.py`.
+
+Every answer under /api/ is JSON, errors included: an unknown path or a non-numeric id is a
+404 like an id of another group, and a value no database column can hold is a 422.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router
 
 from .auth import api_auth
 
@@ -18,13 +24,13 @@ api = NinjaAPI(
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("Forbidden")}, status=403)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
     # Out of the caller's groups or absent: one answer, so ids of other groups are not revealed.
-    return api.create_response(request, {"detail": "Not found"}, status=404)
+    return api.create_response(request, {"detail": _("Not found")}, status=404)
 
 
 @api.exception_handler(ValidationError)
@@ -33,12 +39,35 @@ def validation_error(request, exc):
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+@api.exception_handler(DataError)
+def data_error(request, exc):
+    # The schemas bound every value to its column; should one still not fit, it is the
+    # caller's value that is wrong, not the server (the transaction has been rolled back).
+    return api.create_response(
+        request,
+        {"detail": {"__all__": [_("A value is out of range or not valid for its field.")]}},
+        status=422,
+    )
+
+
+# Registered after every app's router: paths no operation matches, such as /api/kols/abc.
+_unknown = Router(auth=None)
+
+
+@_unknown.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], "/{path:rest}", include_in_schema=False
+)
+def unknown_path(request, rest: str):
+    raise Http404
+
+
 def _register_routers() -> None:
     from kolops.campaigns.api import router as campaigns_router
     from kolops.kols.api import router as kols_router
 
     api.add_router("/", kols_router)
     api.add_router("/", campaigns_router)
+    api.add_router("/", _unknown)
 
 
 _register_routers()

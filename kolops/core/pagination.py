@@ -6,14 +6,19 @@ nulls last. Totals are counted only up to a cap (`count_capped`), never over mil
 
 import base64
 import json
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+
+from .input_guard import MAX_BIGINT, MIN_BIGINT
+
+MAX_DECIMAL_PLACES = 30  # a decimal sort value finer than this cannot come from a page
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,12 @@ def encode_cursor(value, pk: int) -> str:
 
 
 def decode_cursor(cursor: str):
-    """Decode a cursor into (sort value, id); raises ValueError when it is malformed."""
+    """Decode a cursor into (sort value, id); raises ValueError when it is malformed.
+
+    A cursor comes back from the caller, so it is checked like any input: the id and a whole
+    number must fit in 64 bits, a number must be finite, a time must convert to UTC, and text
+    may not hold NUL; anything else (a list, an object) is not a sort value.
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -44,9 +54,52 @@ def decode_cursor(cursor: str):
             value = Decimal(value[1])
         elif isinstance(value, list) and len(value) == 2 and value[0] == "t":
             value = datetime.fromisoformat(value[1])
-        return value, int(pk)
+            value.astimezone(UTC)  # OverflowError beyond years 1–9999
+        if isinstance(pk, bool) or not isinstance(pk, int):
+            raise ValueError("the id is not a whole number")
+        _check_sort_value(value)
+        _check_sort_value(pk)
+        return value, pk
     except Exception as exc:  # any garbage in a cursor is the same error for the caller
         raise ValueError("malformed cursor") from exc
+
+
+def _check_sort_value(value) -> None:
+    if value is None or isinstance(value, bool | datetime):
+        return
+    if isinstance(value, int):
+        if not MIN_BIGINT <= value <= MAX_BIGINT:
+            raise ValueError("beyond 64 bits")
+    elif isinstance(value, float | Decimal):
+        if not math.isfinite(value) or abs(value) > MAX_BIGINT:
+            raise ValueError("not a finite number in range")
+        if isinstance(value, Decimal) and value != 0 and value.adjusted() < -MAX_DECIMAL_PLACES:
+            raise ValueError("too many decimal places")
+    elif isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("NUL in text")
+    else:
+        raise ValueError("not a sort value")
+
+
+def _cursor_value(queryset: QuerySet, field: str, value):
+    """The cursor's sort value as `field` holds it; ValueError when it cannot be one.
+
+    A value of another type (text for a number, a number for a time) would otherwise reach
+    the database, where PostgreSQL refuses to compare it.
+    """
+    if value is None:
+        return None
+    try:
+        model_field = queryset.model._meta.get_field(field)
+    except FieldDoesNotExist:  # an annotation: its value was checked when decoded
+        return value
+    try:
+        value = model_field.to_python(value)
+    except ValidationError as exc:
+        raise ValueError("the sort value does not fit the sort field") from exc
+    _check_sort_value(value)
+    return value
 
 
 def _nullable(queryset: QuerySet, field: str) -> bool:
@@ -85,6 +138,7 @@ def keyset_page(queryset: QuerySet, *, field: str, descending: bool, cursor: str
     queryset = queryset.order_by(order, "-pk" if descending else "pk")
     if cursor:
         value, pk = decode_cursor(cursor)
+        value = _cursor_value(queryset, field, value)
         queryset = queryset.filter(_after(field, descending, value, pk, nullable))
     page = queryset[: size + 1]
     if connections[queryset.db].vendor == "postgresql":

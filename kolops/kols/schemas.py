@@ -5,14 +5,18 @@ the shared `ChannelQuery`, so the page, the API and the CLI search alike. Shares
 rates are percentages, given as JSON numbers; prices are decimal strings with their currency.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import field_validator, model_validator
+from pydantic import AfterValidator, StrictInt, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from kolops.core.input_guard import MAX_BIGINT
 from kolops.core.money import Currency, quantize
 from kolops.core.regions import REGIONS, is_known_region
 from kolops.core.tiers import Tier
@@ -22,6 +26,10 @@ from .query import DEFAULT_SORT, SORTS, ChannelQuery
 from .services import CHANNEL_FIELDS, KOL_FIELDS
 
 AgeBucket = StrEnum("AgeBucket", {bucket: bucket for bucket, _label in AGE_BUCKETS})
+
+# Bounds of the filters, so no value reaches a query that the columns cannot compare.
+MAX_ER = Decimal(1000)  # engagement rate (%), as Channel.engagement_rate
+MAX_PRICE = Decimal("99999999999999.99")  # as RateCard.price (16 digits, 2 decimals)
 
 
 def _percent():
@@ -57,22 +65,28 @@ class ChannelFilters(Schema):
     kol_type: list[KolType] = Field([], description="KOL types (repeatable).")
     status: list[KolStatus] = Field([], description="KOL statuses (repeatable).")
     tag: list[str] = Field([], description="Tag names, any of them (repeatable or comma-separated).")
-    min_followers: int | None = Field(None, ge=0)
-    max_followers: int | None = Field(None, ge=0)
-    min_er: Decimal | None = Field(None, ge=0, description="Engagement rate from (%).")
-    max_er: Decimal | None = Field(None, ge=0, description="Engagement rate to (%).")
+    min_followers: int | None = Field(None, ge=0, le=MAX_BIGINT)
+    max_followers: int | None = Field(None, ge=0, le=MAX_BIGINT)
+    min_er: Decimal | None = Field(
+        None, ge=0, le=MAX_ER, decimal_places=6, description="Engagement rate from (%)."
+    )
+    max_er: Decimal | None = Field(
+        None, ge=0, le=MAX_ER, decimal_places=6, description="Engagement rate to (%)."
+    )
     price_deliverable: DeliverableType | None = Field(
         None, description="The deliverable a price filter applies to (any when empty)."
     )
     price_currency: Currency = Field(Currency.VND, description="Currency of min_price / max_price.")
-    min_price: Decimal | None = Field(None, ge=0)
-    max_price: Decimal | None = Field(None, ge=0)
+    min_price: Decimal | None = Field(None, ge=0, le=MAX_PRICE, decimal_places=6)
+    max_price: Decimal | None = Field(None, ge=0, le=MAX_PRICE, decimal_places=6)
     age: list[AgeBucket] = Field([], description="Audience age buckets whose shares add up (repeatable).")
-    min_age_share: Decimal | None = Field(None, ge=0, le=100, description="Share (%) of those ages at least.")
-    min_female: Decimal | None = Field(None, ge=0, le=100)
-    min_male: Decimal | None = Field(None, ge=0, le=100)
+    min_age_share: Decimal | None = Field(
+        None, ge=0, le=100, decimal_places=6, description="Share (%) of those ages at least."
+    )
+    min_female: Decimal | None = Field(None, ge=0, le=100, decimal_places=6)
+    min_male: Decimal | None = Field(None, ge=0, le=100, decimal_places=6)
     audience_region: str = Field("", description="Region code for min_region_share.")
-    min_region_share: Decimal | None = Field(None, ge=0, le=100)
+    min_region_share: Decimal | None = Field(None, ge=0, le=100, decimal_places=6)
     verified: bool | None = None
     include_archived: bool = False
     sort: str = Field(DEFAULT_SORT, description=f"One of: {', '.join(SORTS)}.")
@@ -308,13 +322,46 @@ class ErrorOut(Schema):
 
 
 # ---------------------------------------------------------------- input
+#
+# Whole numbers in bodies are JSON integers within 64 bits: `true`, `1.5` or "1" are not.
+# A change (PATCH) may leave a field out to keep its value; null is refused, by name, for
+# fields whose column cannot be empty, and clears the ones that may be unknown.
+
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_BIGINT)]
+
+
+def _storable_time(value: datetime) -> datetime:
+    """A time both databases can store: it must stay within years 1–9999 in UTC."""
+    try:
+        (timezone.make_aware(value) if timezone.is_naive(value) else value).astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise PydanticCustomError("datetime_range", _("This time is out of range.")) from None
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_storable_time)]
+
+
+def _without_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def _kept(**constraints):
+    """A field a change may leave out (keeping its value) but not set to null."""
+    return Field(None, json_schema_extra=_without_default, **constraints)
+
+
+def _refuse_null(value):
+    if value is None:
+        raise PydanticCustomError("not_null", _("This field cannot be null: leave it out to keep its value."))
+    return value
 
 
 class RegionShareIn(Schema):
     """Share (%) of the audience in a region; the level follows from the region code."""
 
     region: str
-    share: Decimal = Field(ge=0, le=100)
+    share: Decimal = Field(ge=0, le=100, decimal_places=2)
 
     @field_validator("region")
     @classmethod
@@ -330,7 +377,7 @@ class RateIn(Schema):
     """A price on a channel's rate card."""
 
     deliverable_type: DeliverableType
-    price: Decimal = Field(ge=0)
+    price: Decimal = Field(ge=0, le=MAX_PRICE)
     currency: Currency
     valid_from: date | None = None
     valid_until: date | None = None
@@ -342,11 +389,11 @@ class RateIn(Schema):
 
 class _ChannelFields(Schema):
     url: str = Field("", max_length=500)
-    avg_views: int | None = Field(None, ge=0)
-    engagement_rate: Decimal | None = Field(None, ge=0, le=1000, description="Percent.")
+    avg_views: Count | None = None
+    engagement_rate: Decimal | None = Field(None, ge=0, le=MAX_ER, description="Percent.")
     er_basis: ErBasis = ErBasis.FOLLOWERS
     verified: bool = False
-    stats_updated_at: datetime | None = None
+    stats_updated_at: Moment | None = None
     aud_age_13_17: Decimal | None = _percent()
     aud_age_18_24: Decimal | None = _percent()
     aud_age_25_34: Decimal | None = _percent()
@@ -366,7 +413,7 @@ class ChannelIn(_ChannelFields):
 
     platform: Platform
     handle: str = Field(min_length=1, max_length=200)
-    followers: int = Field(0, ge=0)
+    followers: Count = 0
     region_shares: list[RegionShareIn] | None = None
     rates: list[RateIn] = []
 
@@ -376,12 +423,25 @@ class ChannelIn(_ChannelFields):
 
 
 class ChannelPatch(_ChannelFields):
-    """Changes to a channel: only the fields given change; `region_shares` replaces them all."""
+    """Changes to a channel: only the fields given change; `region_shares` replaces them all.
 
-    platform: Platform | None = None
-    handle: str | None = Field(None, min_length=1, max_length=200)
-    followers: int | None = Field(None, ge=0)
-    region_shares: list[RegionShareIn] | None = None
+    Null clears a figure that may be unknown (average views, engagement rate, audience shares).
+    """
+
+    platform: Platform = _kept()
+    handle: str = _kept(min_length=1, max_length=200)
+    followers: Count = _kept()
+    url: str = _kept(max_length=500)
+    er_basis: ErBasis = _kept()
+    verified: bool = _kept()
+    region_shares: list[RegionShareIn] = _kept(description="Replaces the channel's shares by region.")
+
+    @field_validator(
+        "platform", "handle", "followers", "url", "er_basis", "verified", "region_shares", mode="before"
+    )
+    @classmethod
+    def _not_null(cls, value):
+        return _refuse_null(value)
 
     def service_data(self) -> dict:
         """The given fields, in the shape `channel_update` takes."""
@@ -405,25 +465,25 @@ class _KolFields(Schema):
 
     @field_validator("home_region")
     @classmethod
-    def _home_region(cls, code: str | None) -> str | None:
+    def _home_region(cls, code: str) -> str:
         return _known_regions([code])[0] if code else code
 
     @field_validator("languages")
     @classmethod
-    def _languages(cls, codes: list[str] | None) -> list[str] | None:
-        if codes is None:
-            return None
+    def _languages(cls, codes: list[str]) -> list[str]:
         codes = [c.strip().lower() for c in codes if c.strip()]
         bad = [c for c in codes if not c.replace("-", "").isalpha() or len(c) > 10]
         if bad:
-            raise ValueError(f"not language codes: {', '.join(bad)}")
+            raise ValueError(_("Not language codes: %(codes)s.") % {"codes": ", ".join(bad)})
         return codes
 
 
 class KolIn(_KolFields):
     """A new KOL, optionally with its channels. `group` defaults to your only editable group."""
 
-    group: int | None = Field(None, description="Organization id; the KOL joins that group's pool.")
+    group: Annotated[StrictInt, Field(ge=1, le=MAX_BIGINT)] | None = Field(
+        None, description="Organization id; the KOL joins that group's pool."
+    )
     display_name: str = Field(min_length=1, max_length=200)
     channels: list[ChannelIn] = []
 
@@ -432,20 +492,51 @@ class KolIn(_KolFields):
         return self.model_dump(include=set(KOL_FIELDS))
 
 
-class KolPatch(_KolFields):
-    """Changes to a KOL: only the fields given change. `archived` archives or restores it."""
+_KOL_PATCH_FIELDS = (
+    "display_name",
+    "real_name",
+    "kol_type",
+    "home_region",
+    "languages",
+    "agency",
+    "manager_name",
+    "contacts",
+    "notes",
+    "status",
+    "blacklist_reason",
+    "risk_flags",
+    "categories",
+    "tags",
+    "archived",
+)
 
-    display_name: str | None = Field(None, min_length=1, max_length=200)
-    real_name: str | None = Field(None, max_length=200)
-    kol_type: KolType | None = None
-    home_region: str | None = None
-    languages: list[str] | None = None
-    contacts: dict[str, str] | None = None
-    status: KolStatus | None = None
-    risk_flags: list[RiskFlag] | None = None
-    categories: list[str] | None = None
-    tags: list[str] | None = None
-    archived: bool | None = None
+
+class KolPatch(_KolFields):
+    """Changes to a KOL: only the fields given change. `archived` archives or restores it.
+
+    `categories` and `tags`, when given, replace the KOL's; `[]` and `""` clear a field.
+    """
+
+    display_name: str = _kept(min_length=1, max_length=200)
+    real_name: str = _kept(max_length=200)
+    kol_type: KolType = _kept()
+    home_region: str = _kept()
+    languages: list[str] = _kept(description="Language codes, e.g. vi, zh, en.")
+    agency: str = _kept(max_length=200)
+    manager_name: str = _kept(max_length=200)
+    contacts: dict[str, str] = _kept(description="Contact details by channel: phone, email, zalo, …")
+    notes: str = _kept()
+    status: KolStatus = _kept()
+    blacklist_reason: str = _kept()
+    risk_flags: list[RiskFlag] = _kept()
+    categories: list[str] = _kept(description="Category codes.")
+    tags: list[str] = _kept()
+    archived: bool = _kept()
+
+    @field_validator(*_KOL_PATCH_FIELDS, mode="before")
+    @classmethod
+    def _not_null(cls, value):
+        return _refuse_null(value)
 
     def service_data(self) -> dict:
         """The given fields, in the shape `kol_update` takes."""
