@@ -3,7 +3,7 @@
 `RULES` names each URL pattern of `kolops.urls` (pages and API operations) with the kind of
 access it grants. A URL added without a rule fails `test_every_url_has_a_permission_rule`, so
 nobody can ship a page or an endpoint whose permissions were never stated. Admin URLs are one
-family: only staff get in.
+family: only superusers get in.
 
 For every rule and method the test runs as:
   anonymous → sent to the login page (pages) or 401 (API);
@@ -78,6 +78,7 @@ def channel_pk(w):
 
 
 GET_POST = ("GET", "POST")
+WITHOUT_AUTHENTICATOR = (("outsider", 404), ("viewer", 404), ("stranger", 404))
 KOL_FORM = {"display_name": "Changed", "kol_type": "kol", "status": "active"}
 CHANNEL_FORM = {"platform": "tiktok", "handle": "ngoctrinh", "followers": 1, "er_basis": "followers"}
 
@@ -122,10 +123,58 @@ def campaign_document(w) -> dict:
 RULES: dict[str, Rule] = {
     "home": Rule(PUBLIC),
     # accounts
-    "accounts:login": Rule(PUBLIC, GET_POST, data=lambda w: {"username": "nobody", "password": "wrong"}),
-    "accounts:logout": Rule(PUBLIC, ("POST",)),
-    "accounts:password_change": Rule(PERSONAL, GET_POST),
-    "accounts:password_done": Rule(PERSONAL),
+    # accounts: allauth's pages (sign-in, passwords, second factor, identity provider)
+    "account_login": Rule(PUBLIC, GET_POST, data=lambda w: {"login": "nobody", "password": "wrong"}),
+    "account_logout": Rule(PUBLIC, ("POST",)),
+    "account_inactive": Rule(PUBLIC),
+    # Sign-up is closed: the form is answered and nobody is created (the snapshot is unchanged).
+    "account_signup": Rule(
+        PUBLIC,
+        GET_POST,
+        data=lambda w: {
+            "username": "intruder",
+            "email": "intruder@example.com",
+            "password1": "Kolops-test-pass-1",
+            "password2": "Kolops-test-pass-1",
+        },
+    ),
+    "account_reauthenticate": Rule(PERSONAL, GET_POST, data=lambda w: {"password": "wrong"}),
+    "account_request_reauthentication_code": Rule(PERSONAL, GET_POST),
+    "account_confirm_reauthentication_code": Rule(PERSONAL, GET_POST),
+    "account_email": Rule(PERSONAL, GET_POST),
+    "account_email_verification_sent": Rule(PUBLIC),
+    "account_change_password": Rule(PERSONAL, GET_POST, data=lambda w: {"oldpassword": "wrong"}),
+    "account_set_password": Rule(PERSONAL, GET_POST),
+    "account_reset_password": Rule(PUBLIC, GET_POST, data=lambda w: {"email": "nobody@example.com"}),
+    "account_reset_password_done": Rule(PUBLIC),
+    "account_reset_password_from_key": Rule(
+        PUBLIC,
+        GET_POST,
+        kwargs=lambda w: {"uidb36": "1", "key": "no-such-key"},
+        data=lambda w: {"password1": "x", "password2": "x"},
+    ),
+    "account_reset_password_from_key_done": Rule(PUBLIC),
+    "account_confirm_login_code": Rule(PUBLIC, GET_POST),
+    "account_confirm_email": Rule(PUBLIC, kwargs=lambda w: {"key": "no-such-key"}),
+    "mfa_index": Rule(PERSONAL),
+    "mfa_authenticate": Rule(PUBLIC, GET_POST),
+    "mfa_reauthenticate": Rule(PERSONAL, GET_POST),
+    "mfa_activate_totp": Rule(PERSONAL, GET_POST),
+    "mfa_generate_recovery_codes": Rule(PERSONAL, GET_POST),
+    # Pages of an authenticator app the user has: nobody in the world has one, so 404.
+    "mfa_deactivate_totp": Rule(PERSONAL, GET_POST, overrides=WITHOUT_AUTHENTICATOR),
+    "mfa_view_recovery_codes": Rule(PERSONAL, overrides=WITHOUT_AUTHENTICATOR),
+    "mfa_download_recovery_codes": Rule(PERSONAL, overrides=WITHOUT_AUTHENTICATOR),
+    "socialaccount_login_cancelled": Rule(PUBLIC),
+    # The error page of a failed identity-provider sign-in answers 401 to everybody.
+    "socialaccount_login_error": Rule(
+        PUBLIC, overrides=tuple((role, 401) for role in ("anonymous", "outsider", "viewer", "stranger"))
+    ),
+    "socialaccount_signup": Rule(PUBLIC, GET_POST),
+    "socialaccount_connections": Rule(PERSONAL, GET_POST),
+    # No identity provider is configured by default: its sign-in routes find nothing.
+    "openid_connect_login": Rule(ROUTE_ONLY, GET_POST, kwargs=lambda w: {"provider_id": "company"}),
+    "openid_connect_callback": Rule(ROUTE_ONLY, kwargs=lambda w: {"provider_id": "company"}),
     "accounts:tokens": Rule(PERSONAL, GET_POST, data=lambda w: {"name": "mine"}),
     "accounts:token_revoke": Rule(OWNER_ONLY, ("POST",), kwargs=lambda w: {"pk": w.token.pk}),
     "set_language": Rule(PUBLIC, ("POST",), data=lambda w: {"language": "en", "next": "/kols/"}),
@@ -330,10 +379,14 @@ RULES: dict[str, Rule] = {
     ),
 }
 
-# Admin URLs: one family, for staff only. Regex parts of admin URLs, with an example path each.
+# Regex parts of URLs (the admin's, allauth's), with an example path each.
 ADMIN_REGEX_EXAMPLES = {
     r"^([^/]+)/history/([^/]+)/$": "1/history/1/",
     r"(?P<url>.*)$": "no-such-page/",
+    # allauth's one-time links
+    r"^confirm-email/(?P<key>[-:\w]+)/$": "confirm-email/no-such-key/",
+    r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": "password/reset/key/1-no-such-key/",
+    r"^(?P<provider_id>[^/]+)/": "company/",
 }
 ROLES = ("anonymous", "outsider", "viewer", "stranger", "editor", "approver")
 # Who the control request runs as, per kind of access (None: no control needed).
@@ -515,7 +568,7 @@ def text_of(response) -> str:
 
 
 def is_login_redirect(response) -> bool:
-    return response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    return response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def assert_sent_to_login(response, rule):
@@ -685,7 +738,7 @@ def test_access(world, client, name, method, role):
         raise
 
 
-# ---------------------------------------------------------------- admin: staff only
+# ---------------------------------------------------------------- admin: superusers only
 
 
 def admin_paths() -> list[str]:
@@ -699,9 +752,24 @@ def admin_refusal_target(path: str) -> str:
     return reverse("admin:index") if path == reverse("admin:logout") else reverse("admin:login")
 
 
-@pytest.mark.parametrize("role", ["anonymous", "outsider", "viewer", "stranger", "editor", "approver"])
-def test_admin_is_for_staff_only(world, client, role):
-    user = getattr(world, role)
+@pytest.fixture
+def staff(world):
+    """Staff, with every model permission and an administrator of the group: still no superuser."""
+    from django.contrib.auth.models import Permission
+
+    from kolops.accounts.services import membership_grant
+
+    user = User.objects.create_user(username="staff", password="Kolops-test-pass-1", is_staff=True)
+    user.user_permissions.set(Permission.objects.all())
+    membership_grant(user=user, organization=world.group, role="admin")
+    return user
+
+
+@pytest.mark.parametrize(
+    "role", ["anonymous", "outsider", "viewer", "stranger", "editor", "approver", "staff"]
+)
+def test_admin_is_for_superusers_only(world, staff, client, role):
+    user = staff if role == "staff" else getattr(world, role)
     if user is not None:
         client.force_login(user)
     before = snapshot()
@@ -714,11 +782,18 @@ def test_admin_is_for_staff_only(world, client, role):
     assert snapshot() == before
 
 
-def test_admin_lets_staff_in(world, client, admin_user):
+def test_admin_lets_superusers_in(world, client, admin_user):
     client.force_login(admin_user)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:kols_kol_change", args=[world.kol.pk])).status_code == 200
 
 
-def test_admin_login_page_is_public(client):
-    assert client.get(reverse("admin:login")).status_code == 200
+def test_the_admin_login_page_sends_to_the_app_sign_in(client):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login") + "?next=")
+
+
+def test_the_admin_login_page_refuses_a_signed_in_staff_user(client, staff):
+    client.force_login(staff)
+    assert client.get(reverse("admin:login")).status_code == 403

@@ -1,5 +1,18 @@
+"""The Django admin: for superusers only, signed in like everybody else.
+
+Group administration is done through the services (and their pages), never here: the admin is
+not scoped by group, so a staff user who is not a superuser gets nothing from it.
+"""
+
+from functools import wraps
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganizationKind
@@ -50,3 +63,28 @@ admin.site.register(Profile)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "key_hash"]
+
+
+def superusers_only(request) -> bool:
+    """Whether the admin lets `request.user` in: an active superuser, nobody else."""
+    return request.user.is_active and request.user.is_superuser
+
+
+def signed_in_like_everybody(login_view):
+    """The admin's sign-in page sends to the app's own (rate limits, second factor); a signed-in
+    user who is not a superuser is refused rather than asked for another account."""
+
+    @wraps(login_view)
+    def view(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            next_url = request.GET.get("next") or resolve_url("admin:index")
+            return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}")
+        if not superusers_only(request):
+            raise PermissionDenied
+        return login_view(request, *args, **kwargs)
+
+    return view
+
+
+admin.site.has_permission = superusers_only
+admin.site.login = signed_in_like_everybody(admin.site.login)

@@ -96,3 +96,33 @@ def api_token_authenticate(key: str):
 def api_token_revoke(*, token: ApiToken) -> None:
     """Revoke `token`; it stops working at once and stays listed for the record."""
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def credentials_changed(*, user) -> int:
+    """End what the old password opened: every live API token of `user` is revoked.
+
+    Called whenever a password is changed, set or reset. The user's other browser sessions end
+    with the old password by themselves: Django keeps a hash of the password in each session and
+    signs out a session whose hash no longer matches; the browser that made the change gets the
+    new hash. Returns the number of tokens revoked.
+    """
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def second_factor_required(user) -> bool:
+    """Whether `user` must use a second factor: superusers and the administrators of a group."""
+    from kolops.core.permissions import roles_by_group
+
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(Role.ADMIN in roles for roles in roles_by_group(user).values())
+
+
+def second_factor_enabled(user) -> bool:
+    """Whether `user` has set up an authenticator app (TOTP)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

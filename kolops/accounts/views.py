@@ -1,8 +1,10 @@
-"""Account pages: API tokens (login, logout and password change are Django's own views)."""
+"""Account pages: API tokens (sign-in, passwords and the second factor are allauth's pages)."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
@@ -12,8 +14,13 @@ from .models import ApiToken
 from .services import api_token_create, api_token_revoke
 
 
+@method_decorator(reauthentication_required(allow_get=True), name="post")
 class TokenListView(LoginRequiredMixin, FormView):
-    """The user's API tokens, and a form to create one (its key is shown once)."""
+    """The user's API tokens, and a form to create one (its key is shown once).
+
+    Creating a token asks for the password (or second factor) again unless the user confirmed
+    it in the last few minutes (`ACCOUNT_REAUTHENTICATION_TIMEOUT`).
+    """
 
     template_name = "accounts/tokens.html"
     form_class = ApiTokenForm

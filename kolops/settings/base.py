@@ -49,6 +49,12 @@ INSTALLED_APPS = [
     "kolops.kols",
     "kolops.campaigns",
     "kolops.api",
+    # Accounts: sign-in, password reset, second factor, company identity provider (see below).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -61,12 +67,14 @@ MIDDLEWARE = [
     "kolops.core.input_guard.InputGuardMiddleware",  # NUL and 64-bit overflow: 400 / 422
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "kolops.accounts.middleware.UserTimezoneMiddleware",
+    "kolops.accounts.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "kolops.urls"
@@ -129,9 +137,103 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "kols:list"
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# ---- Accounts (django-allauth; docs/sign-in.md) ----
+# Accounts are made by administrators: nobody signs up. People sign in with their user name or
+# e-mail address, reset a forgotten password through a one-time link sent by e-mail, and confirm
+# who they are again before sensitive changes (password, second factor, API tokens).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "kolops.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; every other one ends
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_REAUTHENTICATION_TIMEOUT = int(os.environ.get("KOLOPS_REAUTHENTICATION_SECONDS", 300))
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KOLOps] "
+# Failed sign-ins per client address and per account (the user name or e-mail typed): past
+# either limit even the right password is refused until the window has passed.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("KOLOPS_LOGIN_FAILED_LIMIT", "10/m/ip,5/15m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+}
+# Client addresses behind a reverse proxy: how many proxies append to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("KOLOPS_TRUSTED_PROXY_COUNT", 0))
+# Second factor: an authenticator app (TOTP) with recovery codes. Required for superusers and
+# for anyone who is an administrator of a group (SecondFactorRequiredMiddleware), optional
+# for the others.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "KOLOps"
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # addresses are typed by administrators, not by strangers signing up
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # e-mail and password changes too
+KOLOPS_MFA_REQUIRED_FOR_ADMINS = env_bool("KOLOPS_MFA_REQUIRED_FOR_ADMINS", True)
+# Sign-in with the company's identity provider (OpenID Connect), off unless configured.
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # an identity provider signs in the account of its e-mail
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if os.environ.get("KOLOPS_OIDC_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": os.environ.get("KOLOPS_OIDC_PROVIDER_ID", "company"),
+            "name": os.environ.get("KOLOPS_OIDC_NAME", "Company account"),
+            "client_id": os.environ["KOLOPS_OIDC_CLIENT_ID"],
+            "secret": os.environ.get("KOLOPS_OIDC_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": os.environ.get("KOLOPS_OIDC_SERVER_URL", ""),
+                "token_auth_method": os.environ.get("KOLOPS_OIDC_TOKEN_AUTH_METHOD", "client_secret_post"),
+                "scope": env_list("KOLOPS_OIDC_SCOPES", "openid,profile,email"),
+                # E-mail domains whose addresses the provider vouches for (it may not send
+                # `email_verified`): only a verified address signs in an existing account.
+                "verified_email": env_list("KOLOPS_OIDC_VERIFIED_EMAIL_DOMAINS") or False,
+            },
+        }
+    )
+# E-mail (password reset links, security notices): printed to the console unless SMTP is set.
+DEFAULT_FROM_EMAIL = os.environ.get("KOLOPS_EMAIL_FROM", "KOLOps <kolops@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[KOLOps] "
+_EMAIL_HOST = os.environ.get("KOLOPS_EMAIL_HOST", "")
+_EMAIL_PORT = int(os.environ.get("KOLOPS_EMAIL_PORT", 587))
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": _EMAIL_PORT,
+                "username": os.environ.get("KOLOPS_EMAIL_USER", ""),
+                "password": os.environ.get("KOLOPS_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("KOLOPS_EMAIL_USE_TLS", _EMAIL_PORT == 587),
+                "use_ssl": env_bool("KOLOPS_EMAIL_USE_SSL", _EMAIL_PORT == 465),
+                "timeout": 20,
+            },
+        }
+        if _EMAIL_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+# The cache holds the sign-in rate limits: with several server processes they must share one
+# (KOLOPS_CACHE_URL=redis://127.0.0.1:6379/0); the default is per process.
+CACHE_URL = os.environ.get("KOLOPS_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Internationalisation: Vietnamese, Simplified Chinese and English.
 LANGUAGE_CODE = os.environ.get("KOLOPS_LANGUAGE", "vi")

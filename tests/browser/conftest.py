@@ -92,7 +92,7 @@ def login(page):
         if page.eval_on_selector("select[name=language]", "el => el.value") != language:
             with page.expect_navigation():
                 page.select_option("select[name=language]", language)
-        page.fill("#id_username", user.username)
+        page.fill("#id_login", user.username)
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit].btn-primary")
         page.wait_for_url("**/kols/**")

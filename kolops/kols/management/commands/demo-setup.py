@@ -38,11 +38,25 @@ class Command(BaseCommand):
             else:
                 planned = f"not planned: {demo.problem}"
             self.stdout.write(f"Demo campaign: {demo.campaign.name}, {planned}.")
-        self.stdout.write(self.style.SUCCESS(f"Sign in at {base_url.rstrip('/')}{reverse('accounts:login')}"))
+        site = base_url.rstrip("/")
+        self.stdout.write(self.style.SUCCESS(f"Sign in at {site}{reverse('account_login')}"))
         width = max(len(c.username) for c in result.credentials)
         for credential in result.credentials:
             line = f"  {credential.username:<{width}}  {credential.password}  ({credential.role})"
             if credential.note:
                 line += f"  — {credential.note}"
             self.stdout.write(line)
+        superusers = [c.username for c in result.credentials if self._is_superuser(c.username)]
+        if superusers:
+            self.stdout.write(
+                f"Superuser: {', '.join(superusers)} (the only account the Django admin at "
+                f"{site}{reverse('admin:index')} lets in)."
+            )
+        self.stdout.write(
+            "Superusers and group administrators set up an authenticator app (TOTP) when they first sign in."
+        )
         self.stdout.write(f"Passwords are kept in {result.admin_file.parent}/demo-*.txt.")
+
+    @staticmethod
+    def _is_superuser(username: str) -> bool:
+        return get_user_model().objects.filter(username=username, is_superuser=True).exists()
