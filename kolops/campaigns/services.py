@@ -3,7 +3,13 @@
 A proposal is versioned: the optimizer or a person makes a draft version, the specialist edits
 it (add, remove, swap), submits it, and a manager other than the submitter decides each item.
 A submitted version is never edited again: a change is a new version (`proposal_copy`).
+
+Lock order (docs/architecture.md, "Concurrent writes"): the campaign row, then its brief, then
+a proposal, then its items. A campaign or brief edit carries the version its writer read
+(`expected_version`) and is checked on the locked row (`kolops.core.concurrency`).
 """
+
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +21,13 @@ from pydantic import ValidationError as SchemaError
 from simple_history.utils import bulk_create_with_history
 
 from kolops.accounts.models import Organization
+from kolops.core.concurrency import check_version, version_of
 from kolops.core.permissions import has_permission
 from kolops.kols.models import Category, Channel
 from kolops.kols.services import require
 
 from . import planning_service, selectors
-from .brief import brief_parse
+from .brief import BriefDocument, brief_parse
 from .choices import (
     CAMPAIGN_TRANSITIONS,
     CampaignStatus,
@@ -67,6 +74,26 @@ def _schema_messages(error, whole: str = "document") -> list[str]:
     ]
 
 
+def campaign_version(campaign: Campaign, brief: Brief | None = None) -> str:
+    """The version of a campaign as its form and the API edit it: its fields, categories and
+    status, and its brief (a campaign document holds the brief). Read from the database when
+    `brief` is not given."""
+    if brief is None:
+        brief = Brief.objects.only("pk", "updated_at").filter(campaign_id=campaign.pk).first()
+    return version_of(campaign, *([brief] if brief is not None else []))
+
+
+def brief_version(brief: Brief) -> str:
+    """The version of a brief document."""
+    return version_of(brief)
+
+
+def _lock_campaign(campaign_id: int) -> Campaign:
+    """Lock a campaign's row for a write of it or its brief (campaign → brief → proposal →
+    item). FOR NO KEY UPDATE: proposals can still be added to it meanwhile."""
+    return Campaign.objects.select_for_update(no_key=True).select_related("group").get(pk=campaign_id)
+
+
 def _validate_campaign(campaign: Campaign) -> None:
     if campaign.start_on and campaign.end_on and campaign.end_on < campaign.start_on:
         raise ValidationError({"end_on": _("The campaign ends before it starts.")})
@@ -104,10 +131,23 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_update(
-    *, by, campaign: Campaign, data: dict, categories: list[Category] | None = None
+    *,
+    by,
+    campaign: Campaign,
+    data: dict,
+    categories: list[Category] | None = None,
+    expected_version: str | Iterable[str] | None = None,
 ) -> Campaign:
-    """Change a campaign's fields; a closed campaign is read-only."""
+    """Change a campaign's fields; a closed campaign is read-only.
+
+    The fields are set on the row locked for the write and read fresh, so a change made
+    meanwhile to a field not in `data` (its status) is kept. With `expected_version`, nothing is
+    saved and StaleVersion is raised when the campaign changed since that version was read.
+    Returns the saved campaign.
+    """
     require(by, "campaigns.change", campaign.group)
+    campaign = _lock_campaign(campaign.pk)
+    check_version(campaign_version(campaign), expected_version)
     if campaign.status == CampaignStatus.CLOSED:
         raise ValidationError(_("A closed campaign cannot be changed."))
     if "organization" in data:
@@ -179,16 +219,78 @@ def campaign_create_from_document(*, by, organization: Organization, doc: Campai
 
 @transaction.atomic
 def campaign_update_from_document(
-    *, by, campaign: Campaign, doc: CampaignDocument, organization: Organization | None = None
+    *,
+    by,
+    campaign: Campaign,
+    doc: CampaignDocument,
+    organization: Organization | None = None,
+    expected_version: str | Iterable[str] | None = None,
 ) -> Campaign:
     """Replace a campaign's fields and brief with those of a whole campaign document
-    (and its organization, when given: one of the campaign's group)."""
+    (and its organization, when given: one of the campaign's group).
+
+    With `expected_version`, nothing is saved and StaleVersion is raised when the campaign or
+    its brief changed since that version was read.
+    """
     data = campaign_fields_from_document(doc)
     if organization is not None:
         data["organization"] = organization
-    campaign_update(by=by, campaign=campaign, data=data, categories=_categories_named(doc.categories))
+    campaign = campaign_update(
+        by=by,
+        campaign=campaign,
+        data=data,
+        categories=_categories_named(doc.categories),
+        expected_version=expected_version,
+    )
     brief_save(by=by, campaign=campaign, document=doc.brief.model_dump(mode="json"))
     return campaign
+
+
+def _merge_patch(target, patch):
+    """`patch` applied to `target` as a JSON merge patch (RFC 7396), except that null sets a
+    value to null: objects merge key by key, any other value (lists too) replaces."""
+    if not isinstance(patch, dict) or not isinstance(target, dict):
+        return patch
+    merged = dict(target)
+    for key, value in patch.items():
+        merged[key] = _merge_patch(target.get(key), value)
+    return merged
+
+
+def _document_errors(error: SchemaError) -> ValidationError:
+    """A pydantic error of a patched document as field path → messages (422 by path)."""
+    errors: dict[str, list[str]] = {}
+    for e in error.errors():
+        path = ".".join(str(p) for p in e["loc"] if p != "[key]") or "__all__"
+        errors.setdefault(path, []).append(e["msg"])
+    return ValidationError(errors)
+
+
+@transaction.atomic
+def campaign_patch(
+    *,
+    by,
+    campaign: Campaign,
+    changes: dict,
+    organization: Organization | None = None,
+    expected_version: str | Iterable[str] | None = None,
+) -> Campaign:
+    """Change only the parts of a campaign document given in `changes` (JSON values, merged
+    into the current document: objects such as `kpi` or `brief` merge key by key, lists and
+    values replace). The result is validated as a whole document before anything is saved.
+
+    The current document is read on the locked row, so a concurrent change to another field
+    is kept; with `expected_version`, StaleVersion is raised when the campaign changed since.
+    """
+    require(by, "campaigns.change", campaign.group)
+    campaign = _lock_campaign(campaign.pk)
+    check_version(campaign_version(campaign), expected_version)
+    current = planning_service.campaign_document(campaign).model_dump(mode="json")
+    try:
+        doc = CampaignDocument.model_validate(_merge_patch(current, changes))
+    except SchemaError as error:
+        raise _document_errors(error) from None
+    return campaign_update_from_document(by=by, campaign=campaign, doc=doc, organization=organization)
 
 
 @transaction.atomic
@@ -209,21 +311,46 @@ def campaign_set_status(*, by, campaign: Campaign, status: str) -> Campaign:
 
 
 @transaction.atomic
-def brief_save(*, by, campaign: Campaign, document: dict) -> Brief:
-    """Validate and store the campaign's brief (the previous version stays in its history)."""
+def brief_save(
+    *, by, campaign: Campaign, document: dict, expected_version: str | Iterable[str] | None = None
+) -> Brief:
+    """Validate and store the campaign's brief (the previous version stays in its history).
+
+    With `expected_version`, nothing is saved and StaleVersion is raised when the brief changed
+    since that version was read.
+    """
     require(by, "campaigns.change", campaign.group)
-    if campaign.status == CampaignStatus.CLOSED:
+    locked = _lock_campaign(campaign.pk)  # the campaign, then its brief
+    if locked.status == CampaignStatus.CLOSED:
         raise ValidationError(_("A closed campaign cannot be changed."))
+    brief, _created = Brief.objects.get_or_create(campaign=locked)
+    check_version(brief_version(brief), expected_version)
     try:
         normalised = brief_parse(document)
     except SchemaError as error:
         raise ValidationError(_schema_messages(error, "brief")) from None
-    brief, _created = Brief.objects.get_or_create(campaign=campaign)
     brief.document = normalised
     brief.updated_by = by
     brief.save()
     campaign.brief = brief  # the campaign may hold the previous version in its cache
     return brief
+
+
+@transaction.atomic
+def brief_patch(
+    *, by, campaign: Campaign, changes: dict, expected_version: str | Iterable[str] | None = None
+) -> Brief:
+    """Change only the parts of the brief given in `changes` (merged into the current document
+    as `campaign_patch` does); the whole result is validated before it is saved."""
+    require(by, "campaigns.change", campaign.group)
+    locked = _lock_campaign(campaign.pk)  # the campaign, then its brief
+    brief, _created = Brief.objects.get_or_create(campaign=locked)
+    check_version(brief_version(brief), expected_version)
+    try:
+        document = BriefDocument.model_validate(_merge_patch(brief.document or {}, changes))
+    except SchemaError as error:
+        raise _document_errors(error) from None
+    return brief_save(by=by, campaign=campaign, document=document.model_dump(mode="json"))
 
 
 @transaction.atomic

@@ -50,7 +50,8 @@ def post(client: Client, url: str, body=None):
 
 
 def put(client: Client, url: str, body):
-    return client.put(url, body, content_type=JSON)
+    """PUT as a client that has just read the object: with its ETag as If-Match."""
+    return client.put(url, body, content_type=JSON, HTTP_IF_MATCH=client.get(url)["ETag"])
 
 
 # ---------------------------------------------------------------- campaigns
@@ -363,6 +364,8 @@ def test_another_groups_campaign_is_404_everywhere(campaign, specialist, outside
         ("put", "/api/campaigns/{c}", document(other_group)),
         ("get", "/api/campaigns/{c}/brief", None),
         ("put", "/api/campaigns/{c}/brief", {}),
+        ("patch", "/api/campaigns/{c}", {"name": "Intruder"}),
+        ("patch", "/api/campaigns/{c}/brief", {"notes": "Intruder"}),
         ("get", "/api/campaigns/{c}/plan", None),
         ("get", "/api/campaigns/{c}/proposals", None),
         ("post", "/api/campaigns/{c}/proposals", None),
@@ -391,6 +394,8 @@ def test_a_viewers_writes_are_403_and_write_nothing(campaign, brand, specialist,
         ("post", "/api/campaigns", document(brand)),
         ("put", "/api/campaigns/{c}", document(brand)),
         ("put", "/api/campaigns/{c}/brief", {}),
+        ("patch", "/api/campaigns/{c}", {"name": "Viewer"}),
+        ("patch", "/api/campaigns/{c}/brief", {"notes": "Viewer"}),
         ("post", "/api/campaigns/{c}/proposals", None),
         ("post", "/api/proposals/{p}/submit", None),
         ("post", "/api/proposal-items/{i}/decision", {"decision": "approved"}),
