@@ -67,6 +67,7 @@ class Rule:
     secret: str = "ngoctrinh"  # text that shows this group's data is in the answer
     api_path: str | None = None  # the OpenAPI path of an API operation (answers 401, takes JSON)
     overrides: tuple[tuple[str, str], ...] = ()  # (role, expected status) where the kind's rule differs
+    headers: tuple[tuple[str, str], ...] = ()  # request headers (an API update's If-Match)
 
 
 def kol_pk(w):
@@ -95,6 +96,8 @@ def draft_item_pk(w):
     return {"pk": w.draft_item.pk}
 
 
+# API updates need If-Match; `*` accepts any version (the permission checks come before it).
+ANY_VERSION = (("If-Match", "*"),)
 CAMPAIGN_SECRET = "Lotus Summer"
 CAMPAIGN_FORM = {
     "name": "Changed",
@@ -284,6 +287,7 @@ RULES: dict[str, Rule] = {
         kwargs=lambda w: {"channel_id": w.channel.pk},
         data=lambda w: {"followers": 1},
         api_path="/api/channels/{channel_id}",
+        headers=ANY_VERSION,
     ),
     "api:list_kols": Rule(GROUP_READ, secret="Trinh", api_path="/api/kols"),
     "api:create_kol": Rule(
@@ -299,6 +303,7 @@ RULES: dict[str, Rule] = {
         kwargs=lambda w: {"kol_id": w.kol.pk},
         data=lambda w: {"notes": "changed"},
         api_path="/api/kols/{kol_id}",
+        headers=ANY_VERSION,
     ),
     "api:create_channel": Rule(
         OBJECT_WRITE,
@@ -322,6 +327,15 @@ RULES: dict[str, Rule] = {
         kwargs=lambda w: {"campaign_id": w.campaign.pk},
         data=campaign_document,
         api_path="/api/campaigns/{campaign_id}",
+        headers=ANY_VERSION,
+    ),
+    "api:patch_campaign": Rule(
+        OBJECT_WRITE,
+        ("PATCH",),
+        kwargs=lambda w: {"campaign_id": w.campaign.pk},
+        data=lambda w: {"name": "Intruder campaign"},
+        api_path="/api/campaigns/{campaign_id}",
+        headers=ANY_VERSION,
     ),
     "api:get_brief": Rule(
         OBJECT_READ,
@@ -335,6 +349,15 @@ RULES: dict[str, Rule] = {
         kwargs=lambda w: {"campaign_id": w.campaign.pk},
         data=lambda w: {"notes": "changed"},
         api_path="/api/campaigns/{campaign_id}/brief",
+        headers=ANY_VERSION,
+    ),
+    "api:patch_brief": Rule(
+        OBJECT_WRITE,
+        ("PATCH",),
+        kwargs=lambda w: {"campaign_id": w.campaign.pk},
+        data=lambda w: {"notes": "changed"},
+        api_path="/api/campaigns/{campaign_id}/brief",
+        headers=ANY_VERSION,
     ),
     "api:plan_campaign": Rule(
         OBJECT_READ,
@@ -555,7 +578,9 @@ def request(client, method: str, url: str, rule: Rule, world):
     if rule.api_path:
         if method == "GET":
             return client.get(url)
-        return client.generic(method, url, json.dumps(data), content_type="application/json")
+        return client.generic(
+            method, url, json.dumps(data), content_type="application/json", headers=dict(rule.headers)
+        )
     return client.get(url) if method == "GET" else client.post(url, data)
 
 
