@@ -260,9 +260,15 @@ def test_an_unreachable_budget_share_is_not_worded_as_a_count_of_candidates(api,
 
 
 def test_a_plan_sees_only_the_callers_channels(brand, pool, outsider, other_group):
-    make_pool(other_group, outsider, n=10, prefix="ngoai")
-    plan = post(client_of(outsider), "/api/plan", plannable_document(brand)).json()
-    assert plan["items"] and not {i["channel_id"] for i in plan["items"]} & {c.pk for c in pool}
+    theirs = make_pool(other_group, outsider, n=10, prefix="ngoai")
+    plan = post(client_of(outsider), "/api/plan", plannable_document(other_group)).json()
+    assert plan["items"] and {i["channel_id"] for i in plan["items"]} <= {c.pk for c in theirs}
+
+
+def test_a_plan_for_an_organization_of_another_group_is_refused(brand, pool, outsider):
+    response = post(client_of(outsider), "/api/plan", plannable_document(brand))
+    assert response.status_code == 422
+    assert set(response.json()["detail"]) == {"organization"}
 
 
 # ---------------------------------------------------------------- proposals

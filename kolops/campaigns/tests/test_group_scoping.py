@@ -263,7 +263,8 @@ def test_saving_excluded_channels_of_another_group_is_refused_naming_them(dual, 
 
 
 def test_must_include_channels_of_the_campaigns_group_are_saved_and_planned(dual, campaign, ours):
-    services.campaign_update(by=dual, campaign=campaign, data={"constraints": {"must_include": [ours[1].pk]}})
+    constraints = {"must_include": [ours[1].pk]}
+    campaign = services.campaign_update(by=dual, campaign=campaign, data={"constraints": constraints})
     proposal = services.proposal_generate(by=dual, campaign=campaign)
     assert proposal.items.filter(channel=ours[1]).exists()
 
