@@ -174,6 +174,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("KOLOPS_TRUSTED_PROXY_COUNT", 0
 # for the others.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "KOLOps"
+MFA_TOTP_TOLERANCE = 1  # a code of the period before or after is accepted (a phone's clock drifts)
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # addresses are typed by administrators, not by strangers signing up
 ACCOUNT_REAUTHENTICATION_REQUIRED = True  # e-mail and password changes too
