@@ -225,6 +225,7 @@ RULES: dict[str, Rule] = {
     "kols:import_template": Rule(MEMBERS, kwargs=lambda w: {"fmt": "csv"}),
     "kols:import_job": Rule(OBJECT_WRITE, kwargs=lambda w: {"pk": w.import_job.pk}),
     "kols:import_confirm": Rule(OBJECT_WRITE, ("POST",), kwargs=lambda w: {"pk": w.import_job.pk}),
+    "kols:import_cancel": Rule(OBJECT_WRITE, ("POST",), kwargs=lambda w: {"pk": w.import_job.pk}),
     # campaigns, briefs, proposals
     "campaigns:list": Rule(GROUP_READ, secret=CAMPAIGN_SECRET),
     "campaigns:create": Rule(
