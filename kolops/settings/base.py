@@ -205,26 +205,36 @@ if os.environ.get("KOLOPS_OIDC_CLIENT_ID"):
 DEFAULT_FROM_EMAIL = os.environ.get("KOLOPS_EMAIL_FROM", "KOLOps <kolops@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[KOLOps] "
-_EMAIL_HOST = os.environ.get("KOLOPS_EMAIL_HOST", "")
-_EMAIL_PORT = int(os.environ.get("KOLOPS_EMAIL_PORT", 587))
+
+
+def smtp_mailer() -> dict:
+    """The SMTP server of `KOLOPS_EMAIL_*` (without a host: the local mail server, port 25)."""
+    host = os.environ.get("KOLOPS_EMAIL_HOST", "")
+    port = int(os.environ.get("KOLOPS_EMAIL_PORT", 587 if host else 25))
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": host or "localhost",
+            "port": port,
+            "username": os.environ.get("KOLOPS_EMAIL_USER", ""),
+            "password": os.environ.get("KOLOPS_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("KOLOPS_EMAIL_USE_TLS", port == 587),
+            "use_ssl": env_bool("KOLOPS_EMAIL_USE_SSL", port == 465),
+            "timeout": 20,
+        },
+    }
+
+
+# Development and demo print e-mails on the console unless an SMTP host is given; production
+# always sends them (settings/production.py).
 MAILERS = {
     "default": (
-        {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": _EMAIL_HOST,
-                "port": _EMAIL_PORT,
-                "username": os.environ.get("KOLOPS_EMAIL_USER", ""),
-                "password": os.environ.get("KOLOPS_EMAIL_PASSWORD", ""),
-                "use_tls": env_bool("KOLOPS_EMAIL_USE_TLS", _EMAIL_PORT == 587),
-                "use_ssl": env_bool("KOLOPS_EMAIL_USE_SSL", _EMAIL_PORT == 465),
-                "timeout": 20,
-            },
-        }
-        if _EMAIL_HOST
+        smtp_mailer()
+        if os.environ.get("KOLOPS_EMAIL_HOST")
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
 }
+
 # The cache holds the sign-in rate limits: with several server processes they must share one
 # (KOLOPS_CACHE_URL=redis://127.0.0.1:6379/0); the default is per process.
 CACHE_URL = os.environ.get("KOLOPS_CACHE_URL", "")

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import env_bool, smtp_mailer
 
 DEBUG = False
 SECRET_KEY = os.environ.get("KOLOPS_SECRET_KEY", "")
@@ -14,6 +14,8 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("KOLOPS_ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("KOLOPS_ALLOWED_HOSTS must list the host names this server answers.")
+
+MAILERS = {"default": smtp_mailer()}  # password reset links leave by SMTP (KOLOPS_EMAIL_*)
 
 SECURE_SSL_REDIRECT = env_bool("KOLOPS_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
