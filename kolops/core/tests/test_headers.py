@@ -15,7 +15,15 @@ from django.test import Client, override_settings
 from kolops.accounts.services import api_token_create
 from kolops.core.middleware import permissions_policy_header
 
-GUNICORN = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
+# The project's own gunicorn (the virtual environment's), else one on the PATH.
+GUNICORN = next(
+    (
+        path
+        for path in (str(Path(sys.executable).with_name("gunicorn")), shutil.which("gunicorn"))
+        if path and Path(path).exists()
+    ),
+    "",
+)
 
 
 def cache_control(response) -> set[str]:
@@ -128,7 +136,7 @@ def head_when_up(port: int, server: subprocess.Popen, wait: float = 20.0) -> htt
 
 @pytest.fixture
 def gunicorn_with_shipped_settings(tmp_path):
-    if not Path(GUNICORN).exists():
+    if not GUNICORN:
         pytest.skip("gunicorn is not installed")
     (tmp_path / "hello.py").write_text(HELLO_APP)
     port = free_port()
