@@ -1,0 +1,293 @@
+"""Concurrent writes to one KOL and its channels: no deadlock, no error, no lost change.
+
+Eight writers run at once in threads, each with its own database connection, as eight
+requests of eight gunicorn workers would. On PostgreSQL a channel edit used to lock its
+channel before its KOL while a KOL edit locked the KOL before its channels, and both re-copy
+the KOL onto every channel: "deadlock detected". Every write now locks the KOL first.
+"""
+
+import importlib
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+
+from kolops.accounts.services import api_token_create
+from kolops.core.concurrency import StaleVersion, etag
+from kolops.kols import services
+from kolops.kols.models import Channel, Kol
+
+pytestmark = pytest.mark.django_db
+
+JSON = "application/json"
+WRITERS = 8
+ROUNDS = 6
+
+
+def run_at_once(work: list[Callable[[], None]]) -> list[str]:
+    """Run each callable in its own thread, all released together; the errors they raised."""
+    errors: list[str] = []
+    start = threading.Barrier(len(work))
+
+    def runner(job):
+        try:
+            start.wait()
+            job()
+        except Exception as error:  # every failure counts, a deadlock first of all
+            errors.append(f"{type(error).__name__}: {error}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(job,)) for job in work]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a writer is still waiting"
+    return errors
+
+
+@pytest.fixture
+def writers_db(transactional_db):
+    """A database the writer threads reach through connections of their own, committed.
+
+    An in-memory SQLite database shared by threads locks whole tables and never waits for them
+    (SQLITE_LOCKED): there the test needs a file, `KOLOPS_TEST_DB_NAME=/tmp/kolops-test.sqlite3`,
+    as a real SQLite deployment has.
+    """
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("threads need a file-backed SQLite database: set KOLOPS_TEST_DB_NAME to a file path")
+    # The categories the data migration installs: a transactional test before may have flushed them.
+    importlib.import_module("kolops.kols.migrations.0002_categories").add_categories(apps, None)
+
+
+@pytest.fixture
+def kol_with_channels(writers_db, kol, specialist):
+    """The KOL with four channels (the fixture's TikTok one and three more)."""
+    for platform, handle in (("youtube", "ngoctrinh.yt"), ("facebook", "ngoctrinh.fb"), ("instagram", "nt")):
+        services.channel_create(
+            by=specialist, kol=kol, data={"platform": platform, "handle": handle, "followers": 10_000}
+        )
+    return kol
+
+
+def test_kol_and_channel_edits_at_once_neither_deadlock_nor_leave_stale_copies(kol_with_channels, specialist):
+    # given a KOL with four channels
+    kol = kol_with_channels
+    channels = list(kol.channels.order_by("pk"))
+
+    # when four writers edit the KOL (one field each) while four edit its channels
+    def kol_writer(field: str):
+        def work():
+            for round_ in range(ROUNDS):
+                services.kol_update(by=specialist, kol=kol, data={field: f"{field} {round_}"})
+
+        return work
+
+    def channel_writer(channel: Channel):
+        def work():
+            for round_ in range(ROUNDS):
+                services.channel_update(by=specialist, channel=channel, data={"avg_views": 1000 + round_})
+
+        return work
+
+    work = [kol_writer(f) for f in ("display_name", "agency", "manager_name", "real_name")]
+    work += [channel_writer(c) for c in channels]
+    errors = run_at_once(work)
+
+    # then nothing failed, every writer's last value is there, and every channel carries the
+    # KOL's final name (a channel edit re-copies the KOL it read under its lock)
+    assert errors == []
+    kol = Kol.objects.get(pk=kol.pk)
+    last = f"{ROUNDS - 1}"
+    assert (kol.display_name, kol.agency, kol.manager_name, kol.real_name) == (
+        f"display_name {last}",
+        f"agency {last}",
+        f"manager_name {last}",
+        f"real_name {last}",
+    )
+    assert set(Channel.objects.filter(kol=kol).values_list("avg_views", "kol_name")) == {
+        (1000 + ROUNDS - 1, kol.display_name)
+    }
+
+
+def test_a_stale_version_is_refused_by_the_service_and_saves_nothing(kol, specialist):
+    # given a version read before someone else's change
+    read = services.kol_version(kol)
+    services.kol_update(by=specialist, kol=kol, data={"agency": "First"})
+
+    # when a change is made over it
+    with pytest.raises(StaleVersion):
+        services.kol_update(by=specialist, kol=kol, data={"agency": "Second"}, expected_version=read)
+
+    # then the first change stands
+    assert Kol.objects.get(pk=kol.pk).agency == "First"
+
+
+def api_client(user) -> Client:
+    _token, key = api_token_create(user=user, name="writer")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def read_modify_write(client: Client, url: str, change: Callable[[dict], dict], answers: list) -> None:
+    """GET, then PATCH with the ETag as If-Match; on 412 read again and retry. Every answer is
+    kept; a change counts as acknowledged when its PATCH answered 200."""
+    while True:
+        read = client.get(url)
+        assert read.status_code == 200, read.content
+        response = client.patch(url, change(read.json()), content_type=JSON, HTTP_IF_MATCH=read["ETag"])
+        answers.append(response.status_code)
+        if response.status_code != 412:
+            assert response.status_code == 200, response.content
+            return
+
+
+def test_eight_api_writers_with_if_match_lose_no_acknowledged_change(kol_with_channels, specialist):
+    # given a KOL with four channels, and eight API clients
+    kol = kol_with_channels
+    channels = list(kol.channels.order_by("pk"))[:2]
+    followers_before = {c.pk: c.followers for c in channels}
+    answers: list[int] = []
+
+    # when four append a word to the KOL's notes and four add one follower to a channel
+    # (two per channel), each reading first and sending If-Match, retrying on 412
+    def notes_writer(writer: int):
+        client = api_client(specialist)
+
+        def work():
+            for round_ in range(ROUNDS):
+                read_modify_write(
+                    client,
+                    f"/api/kols/{kol.pk}",
+                    lambda body, word=f"w{writer}r{round_}": {"notes": f"{body['notes']} {word}"},
+                    answers,
+                )
+
+        return work
+
+    def followers_writer(channel: Channel):
+        client = api_client(specialist)
+
+        def work():
+            for _round in range(ROUNDS):
+                read_modify_write(
+                    client,
+                    f"/api/channels/{channel.pk}",
+                    lambda body: {"followers": body["followers"] + 1},
+                    answers,
+                )
+
+        return work
+
+    work = [notes_writer(w) for w in range(4)] + [followers_writer(c) for c in channels * 2]
+    errors = run_at_once(work)
+
+    # then nothing failed, and every acknowledged change is there
+    assert errors == []
+    assert answers.count(200) == WRITERS * ROUNDS
+    notes = Kol.objects.get(pk=kol.pk).notes.split()
+    assert {f"w{w}r{r}" for w in range(4) for r in range(ROUNDS)} <= set(notes)
+    for channel in channels:
+        assert Channel.objects.get(pk=channel.pk).followers == followers_before[channel.pk] + 2 * ROUNDS
+
+
+# ---------------------------------------------------------------- the If-Match contract
+
+
+@pytest.fixture
+def api(specialist) -> Client:
+    return api_client(specialist)
+
+
+def test_an_update_with_the_current_etag_is_saved_and_answers_a_new_etag(api, kol):
+    # given the ETag of a GET
+    read = api.get(f"/api/kols/{kol.pk}")
+
+    # when the KOL is changed with it
+    response = api.patch(
+        f"/api/kols/{kol.pk}", {"agency": "Sao"}, content_type=JSON, HTTP_IF_MATCH=read["ETag"]
+    )
+
+    # then it is saved, and the answer carries the new version's ETag
+    assert response.status_code == 200
+    assert response.json()["agency"] == "Sao"
+    assert response["ETag"] != read["ETag"]
+    assert response["ETag"] == etag(services.kol_version(Kol.objects.get(pk=kol.pk)))
+
+
+def test_an_update_with_a_stale_etag_is_412_and_saves_nothing(api, kol):
+    # given an ETag read before another change
+    stale = api.get(f"/api/kols/{kol.pk}")["ETag"]
+    api.patch(
+        f"/api/kols/{kol.pk}",
+        {"agency": "First"},
+        content_type=JSON,
+        HTTP_IF_MATCH=api.get(f"/api/kols/{kol.pk}")["ETag"],
+    )
+
+    # when a change is sent with it
+    response = api.patch(f"/api/kols/{kol.pk}", {"agency": "Second"}, content_type=JSON, HTTP_IF_MATCH=stale)
+
+    # then it is refused with a message and the current ETag, and nothing is saved
+    assert response.status_code == 412
+    assert "changed by someone else" in response.json()["detail"]
+    assert response["ETag"] == api.get(f"/api/kols/{kol.pk}")["ETag"]
+    assert Kol.objects.get(pk=kol.pk).agency == "First"
+
+
+def test_an_update_without_if_match_is_428_and_saves_nothing(api, channel):
+    response = api.patch(f"/api/channels/{channel.pk}", {"followers": 7}, content_type=JSON)
+    assert response.status_code == 428
+    assert "If-Match" in response.json()["detail"]
+    assert Channel.objects.get(pk=channel.pk).followers == 1_500_000
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["{tag}", "W/{tag}", '"nope", {tag}', "{bare}", "*"],
+    ids=["strong", "weak", "list", "unquoted", "any"],
+)
+def test_if_match_accepts_the_current_version_in_every_form(api, channel, header):
+    tag = api.get(f"/api/channels/{channel.pk}")["ETag"]
+    response = api.patch(
+        f"/api/channels/{channel.pk}",
+        {"followers": 7},
+        content_type=JSON,
+        HTTP_IF_MATCH=header.format(tag=tag, bare=tag.strip('"')),
+    )
+    assert response.status_code == 200
+    assert Channel.objects.get(pk=channel.pk).followers == 7
+
+
+def test_a_region_share_change_is_a_new_version_of_the_channel(api, channel):
+    # given the channel's ETag
+    before = api.get(f"/api/channels/{channel.pk}")["ETag"]
+
+    # when only its audience by region is replaced
+    response = api.patch(
+        f"/api/channels/{channel.pk}",
+        {"region_shares": [{"region": "VN-SG", "share": Decimal(60)}]},
+        content_type=JSON,
+        HTTP_IF_MATCH=before,
+    )
+
+    # then the old ETag no longer matches
+    assert response.status_code == 200 and response["ETag"] != before
+    stale = api.patch(
+        f"/api/channels/{channel.pk}", {"region_shares": []}, content_type=JSON, HTTP_IF_MATCH=before
+    )
+    assert stale.status_code == 412
+
+
+def test_permission_and_existence_are_checked_before_if_match(client_for, viewer, outsider, kol):
+    assert (
+        client_for(viewer).patch(f"/api/kols/{kol.pk}", {"notes": "x"}, content_type=JSON).status_code == 403
+    )
+    assert (
+        client_for(outsider).patch(f"/api/kols/{kol.pk}", {"notes": "x"}, content_type=JSON).status_code
+        == 404
+    )
