@@ -160,8 +160,8 @@ def plan_group_id(*, user, doc: CampaignDocument) -> int:
                 ]
             }
         )
-    organization = Organization.objects.filter(pk=doc.organization).values("pk", "group_id").first()
-    group_id = organization and (organization["group_id"] or organization["pk"])
+    organization = Organization.objects.filter(pk=doc.organization).first()
+    group_id = (organization.group_id or organization.pk) if organization else None
     if group_id not in visible:
         raise ValidationError(
             {"organization": [_("Organization %(id)s is not one of your groups.") % {"id": doc.organization}]}
