@@ -160,6 +160,7 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_REAUTHENTICATION_TIMEOUT = int(os.environ.get("KOLOPS_REAUTHENTICATION_SECONDS", 300))
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KOLOps] "
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # the owner hears of a changed password or second factor
 # Failed sign-ins per client address and per account (the user name or e-mail typed): past
 # either limit even the right password is refused until the window has passed.
 ACCOUNT_RATE_LIMITS = {

@@ -90,3 +90,27 @@ def test_every_login_required_page_sends_to_the_sign_in_page(client):
     response = client.get(reverse("kols:list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login") + "?next=")
+
+
+def test_the_company_identity_provider_is_off_by_default(client):
+    assert "/accounts/oidc/" not in client.get(reverse("account_login")).content.decode()
+    assert client.get("/accounts/oidc/company/login/").status_code == 404
+
+
+def test_a_configured_identity_provider_is_offered_on_the_sign_in_page(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "company",
+                    "name": "Microsoft",
+                    "client_id": "kolops",
+                    "secret": "s3cret",
+                    "settings": {"server_url": "https://login.example.com/tenant/v2.0"},
+                }
+            ]
+        }
+    }
+    page = client.get(reverse("account_login")).content.decode()
+    assert "Microsoft" in page
+    assert "/accounts/oidc/company/login/" in page
