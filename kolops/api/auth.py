@@ -1,18 +1,30 @@
 """API authentication: a bearer token (`Authorization: Bearer kol_…`) or the browser session."""
 
+from django.conf import settings
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from kolops.accounts.services import api_token_authenticate
+from kolops.accounts.services import api_token_authenticate, second_factor_enabled, second_factor_required
 
 
 class TokenAuth(HttpBearer):
-    """Bearer tokens issued on the account page; only their hash is stored."""
+    """Bearer tokens issued on the account page; only their hash is stored.
+
+    The token of a superuser or group administrator who has not set up the second factor is
+    refused, as their browser session is (`SecondFactorRequiredMiddleware`).
+    """
 
     def authenticate(self, request, token: str):
         user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            return None
+        if (
+            settings.KOLOPS_MFA_REQUIRED_FOR_ADMINS
+            and second_factor_required(user)
+            and not second_factor_enabled(user)
+        ):
+            return None
+        request.user = user
         return user
 
 

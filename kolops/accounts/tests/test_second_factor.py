@@ -214,3 +214,21 @@ def test_the_requirement_is_a_setting_that_is_on_by_default():
 
     assert base.KOLOPS_MFA_REQUIRED_FOR_ADMINS is True
     assert django_settings.MFA_SUPPORTED_TYPES == ["totp", "recovery_codes"]
+
+
+def test_an_administrator_token_works_only_once_the_app_is_set_up(client, administrator):
+    from kolops.accounts.services import api_token_create
+
+    _token, key = api_token_create(user=administrator, name="script")
+    api = Client(headers={"Authorization": f"Bearer {key}"})
+    assert api.get("/api/channels").status_code == 401
+    sign_in(client, administrator)
+    enrol(client)
+    assert api.get("/api/channels").status_code == 200
+
+
+def test_a_specialist_token_works_without_the_app(specialist):
+    from kolops.accounts.services import api_token_create
+
+    _token, key = api_token_create(user=specialist, name="script")
+    assert Client(headers={"Authorization": f"Bearer {key}"}).get("/api/channels").status_code == 200
