@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from kolops.core.concurrency import version_field
 from kolops.core.forms import BootstrapFormMixin
 from kolops.core.regions import region_choices
 from kolops.core.tiers import Tier, tiers_in_scheme
@@ -20,7 +21,7 @@ from kolops.kols.models import Category
 
 from .choices import CampaignStatus, Decision, Gender, Market, ProductCategory, UsageRights
 from .models import Campaign
-from .services import CAMPAIGN_FIELDS
+from .services import CAMPAIGN_FIELDS, campaign_version
 
 # Campaign fields the form edits with fields of its own (lists and the constraints document).
 LIST_FIELDS = ("target_age_buckets", "target_regions", "platforms", "markets", "tiers", "constraints")
@@ -75,6 +76,8 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("KOLs who work with competitors are left out; fees carry the exclusivity premium."),
     )
+    # The version the form was opened on: a post over a newer one is shown again, not saved.
+    version = version_field()
     must_include = forms.CharField(
         label=_("Must include (channel ids)"), required=False, help_text=_("Comma-separated channel ids.")
     )
@@ -107,6 +110,7 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
                 )
                 self.fields[f"quota_{tier}_{bound}"] = field
         if self.instance.pk:
+            self.fields["version"].initial = campaign_version(self.instance)
             self._initial_from_instance()
 
     def _initial_from_instance(self):
@@ -262,9 +266,12 @@ class BriefForm(BootstrapFormMixin, forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attachment = forms.FileField(label=_("Attach a file"), required=False)
+    # The version of the brief the form was opened on: a post over a newer one is shown again.
+    version = version_field()
 
-    def __init__(self, *args, document: dict | None = None, **kwargs):
+    def __init__(self, *args, document: dict | None = None, version: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version
         for market in Market:
             prefix = f"disclosure_{market.value}"
             self.fields[f"{prefix}_required"] = forms.BooleanField(

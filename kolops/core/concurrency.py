@@ -7,8 +7,9 @@ service that changes such an object saves it, so `updated_at`, and with it the v
 
 - The API sends the version as a strong `ETag` on reads and on write answers, and requires it
   back in `If-Match` on every update: missing → 428, not the current version → 412.
-- The edit pages carry it in a hidden field; a form posted over a newer version is shown again
-  with the person's input and a message.
+- The edit pages carry it in a hidden field (`version_field`); a form posted over a newer
+  version is shown again with the person's input, a message and the saved values that differ
+  (`show_stale_form`).
 - The check happens in the service, inside the write transaction, on the locked row: of two
   writers holding the same version, one wins and the other is told, never both.
 
@@ -19,9 +20,12 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy
 from ninja import Header, Status
 
@@ -169,3 +173,69 @@ def conditional_write(handler: Callable) -> Callable:
             return Status(412, {"detail": str(STALE_MESSAGE)})
 
     return wrapper
+
+
+# ---------------------------------------------------------------- edit pages (Django forms)
+
+
+def version_field() -> forms.CharField:
+    """The hidden field an edit form carries the version it was opened on in."""
+    return forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def posted_version(form: forms.BaseForm) -> str | None:
+    """The version a valid edit form was posted with, for the service's `expected_version`.
+
+    A post without the field at all (a script posting the form's fields without opening it)
+    is not checked (None); an empty or older version is refused as stale.
+    """
+    return form.cleaned_data.get("version", "") if "version" in form.data else None
+
+
+def _comparable(value) -> str | list[str]:
+    if isinstance(value, list | tuple | set | frozenset | QuerySet):
+        return sorted(str(_comparable(v)) for v in value)
+    if isinstance(value, Model):
+        return str(value.pk)
+    if value is None or value is False:
+        return ""
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, bool):
+        return "on"
+    text = str(value).strip()
+    try:
+        return str(Decimal(text).normalize()) if text else ""
+    except ArithmeticError:
+        return text
+
+
+def _shown(field: forms.Field, value) -> str:
+    """A field's value as the person reads it (choice labels, not codes)."""
+    choices = dict(getattr(field, "choices", None) or ())
+    values = value if isinstance(value, list | tuple) else [value]
+    shown = [str(choices.get(v, choices.get(str(v), v))) for v in values if v not in (None, "")]
+    return ", ".join(shown) or "—"
+
+
+def show_stale_form(form: forms.BaseForm, *, current: forms.BaseForm, version: str, message: str) -> None:
+    """Show `form` again after its post met a newer version: the person's input stays, the
+    `message` says nothing was saved, `form.stale_changes` lists (label, saved value) where the
+    saved record differs from the input, and the hidden version moves to the current one, so
+    saving again after a review applies the input over what is there now. `form.stale` tells
+    the template to show the message in place of "correct the errors below".
+
+    `current` is the same form, unbound, on the record as it is now.
+    """
+    form.data = form.data.copy()
+    form.data["version"] = version
+    form.stale = True
+    form.stale_changes = [
+        (bound.label, _shown(current.fields[bound.name], current[bound.name].value()))
+        for bound in form
+        if bound.name != "version"
+        and bound.name in current.fields
+        and not isinstance(bound.field, forms.FileField)
+        and _comparable(bound.value()) != _comparable(current[bound.name].value())
+    ]
+    form.add_error(None, message)

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kolops.core.concurrency import version_field
 from kolops.core.forms import BootstrapFormMixin
 from kolops.core.money import Currency
 from kolops.core.regions import region_choices
@@ -21,6 +22,7 @@ from .choices import (
 )
 from .models import Category, Channel, ContactLog, Kol, RateCard
 from .query import SORTS, ChannelQuery
+from .services import channel_version, kol_version
 
 SORT_LABELS = {
     "-followers": _("Most followers"),
@@ -158,6 +160,8 @@ class KolForm(BootstrapFormMixin, forms.ModelForm):
     contact_zalo = forms.CharField(label="Zalo", required=False, max_length=100)
     contact_wechat = forms.CharField(label="WeChat", required=False, max_length=100)
     contact_line = forms.CharField(label="Line", required=False, max_length=100)
+    # The version the form was opened on: a post over a newer one is shown again, not saved.
+    version = version_field()
 
     CONTACT_KINDS = ("phone", "email", "zalo", "wechat", "line")
 
@@ -190,6 +194,7 @@ class KolForm(BootstrapFormMixin, forms.ModelForm):
             )
         kol = self.instance
         if kol.pk:
+            self.fields["version"].initial = kol_version(kol)
             self.fields["categories"].initial = list(kol.categories.all())
             self.fields["home_region"].initial = kol.home_region
             self.fields["languages_text"].initial = ", ".join(kol.languages or [])
@@ -228,6 +233,9 @@ class KolForm(BootstrapFormMixin, forms.ModelForm):
 class ChannelForm(BootstrapFormMixin, forms.ModelForm):
     """A platform account with its stats and audience shares."""
 
+    # The version the form was opened on: a post over a newer one is shown again, not saved.
+    version = version_field()
+
     class Meta:
         model = Channel
         fields = [
@@ -248,6 +256,15 @@ class ChannelForm(BootstrapFormMixin, forms.ModelForm):
             "aud_female",
             "aud_male",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = channel_version(self.instance)
+
+    def service_data(self) -> dict:
+        """The cleaned values `channel_create` / `channel_update` take."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
     def clean(self):
         data = super().clean()

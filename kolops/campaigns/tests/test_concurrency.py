@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from kolops.accounts.services import api_token_create
 from kolops.campaigns import services
@@ -208,3 +209,62 @@ def test_a_patch_that_makes_the_document_invalid_is_422_naming_the_field(api, ca
     )
     assert response.status_code == 422
     assert Campaign.objects.get(pk=campaign.pk).end_on.year == 2027
+
+
+# ---------------------------------------------------------------- edit pages
+
+
+def form_data(*forms) -> dict:
+    """What a browser posts for these forms (a form and its formsets) as shown."""
+    data = {}
+    for form in forms:
+        subs = [form.management_form, *form.forms] if hasattr(form, "management_form") else [form]
+        for sub in subs:
+            for bound in sub:
+                value = bound.value()
+                if isinstance(value, list | tuple):
+                    data[bound.html_name] = [str(getattr(v, "pk", v)) for v in value]
+                elif value is True:
+                    data[bound.html_name] = "on"
+                elif value not in (None, False):
+                    data[bound.html_name] = str(value)
+    return data
+
+
+def test_a_campaign_form_posted_over_a_newer_version_saves_nothing_and_keeps_the_input(
+    client_for, specialist, campaign
+):
+    # given the edit form, opened before someone else changed the description
+    client = client_for(specialist)
+    url = reverse("campaigns:edit", args=[campaign.pk])
+    opened = client.get(url).context["form"]
+    services.campaign_update(by=specialist, campaign=campaign, data={"description": "Theirs"})
+
+    # when it is posted with a new name
+    response = client.post(url, form_data(opened) | {"name": "Mine"})
+
+    # then the page says so, keeps the input, lists the saved description, and saves nothing
+    assert response.status_code == 200
+    assert "This campaign was changed by someone else since you opened the form" in response.content.decode()
+    assert response.context["form"]["name"].value() == "Mine"
+    assert ("Description", "Theirs") in response.context["form"].stale_changes
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.description) == ("Lotus Beauty – Son tint mùa hè", "Theirs")
+
+
+def test_a_brief_form_posted_over_a_newer_version_saves_nothing(client_for, specialist, campaign):
+    # given the brief form, opened before someone else changed the brief's notes
+    client = client_for(specialist)
+    url = reverse("campaigns:brief", args=[campaign.pk])
+    page = client.get(url)
+    opened = form_data(page.context["form"], page.context["formset"])
+    services.brief_patch(by=specialist, campaign=campaign, changes={"notes": "Theirs"})
+
+    # when it is posted with new key messages
+    response = client.post(url, opened | {"key_messages": "Môi mềm cả ngày"})
+
+    # then the page says so and nothing of it is saved
+    assert response.status_code == 200
+    assert "This brief was changed by someone else" in response.content.decode()
+    campaign.brief.refresh_from_db()
+    assert (campaign.brief.document["notes"], campaign.brief.document["key_messages"]) == ("Theirs", [])

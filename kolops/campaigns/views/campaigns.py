@@ -5,6 +5,7 @@ Views only wire forms to `campaigns.services` and `campaigns.selectors` (DESIGN 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from kolops.core.concurrency import StaleVersion, posted_version, show_stale_form
 from kolops.core.forms import apply_service_errors
 from kolops.core.permissions import group_ids_for
 from kolops.core.regions import REGIONS
@@ -22,7 +24,7 @@ from kolops.kols.choices import AGE_BUCKETS, DeliverableType, Platform
 from .. import selectors, services
 from ..choices import CAMPAIGN_TRANSITIONS, CampaignStatus, Market, ProductCategory, UsageRights
 from ..forms import BriefForm, CampaignForm, CampaignStatusForm, DeliverableFormSet, deliverables_of
-from ..models import BriefAttachment, Campaign
+from ..models import Brief, BriefAttachment, Campaign
 from .common import campaign_or_404, editable_organizations, report
 
 
@@ -157,7 +159,24 @@ class CampaignUpdateView(_CampaignFormView):
             data = form.service_data() | {"organization": form.cleaned_data["organization"]}
             try:
                 services.campaign_update(
-                    by=request.user, campaign=campaign, data=data, categories=form.cleaned_data["categories"]
+                    by=request.user,
+                    campaign=campaign,
+                    data=data,
+                    categories=form.cleaned_data["categories"],
+                    expected_version=posted_version(form),
+                )
+            except StaleVersion as stale:
+                show_stale_form(
+                    form,
+                    current=CampaignForm(
+                        instance=Campaign.objects.get(pk=campaign.pk),
+                        organizations=editable_organizations(request.user),
+                    ),
+                    version=stale.current,
+                    message=_(
+                        "This campaign was changed by someone else since you opened the form. Your "
+                        "changes were not saved: review the current values below, then save again."
+                    ),
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
@@ -214,7 +233,7 @@ class BriefEditView(OrgRequiredMixin, View):
     def get(self, request, pk):
         campaign = self.get_campaign()
         document = campaign.brief.document
-        form = BriefForm(document=document)
+        form = BriefForm(document=document, version=services.brief_version(campaign.brief))
         formset = DeliverableFormSet(
             initial=[
                 {"type": d["type"], "platform": d.get("platform") or "", "count": d["count"]}
@@ -230,11 +249,27 @@ class BriefEditView(OrgRequiredMixin, View):
         formset = DeliverableFormSet(request.POST, prefix="deliverables")
         if form.is_valid() and formset.is_valid():
             try:
-                services.brief_save(
-                    by=request.user, campaign=campaign, document=form.document(deliverables_of(formset))
+                with transaction.atomic():
+                    brief = services.brief_save(
+                        by=request.user,
+                        campaign=campaign,
+                        document=form.document(deliverables_of(formset)),
+                        expected_version=posted_version(form),
+                    )
+                    if upload := form.cleaned_data.get("attachment"):
+                        services.brief_attach(by=request.user, brief=brief, file=upload)
+            except StaleVersion as stale:
+                brief = Brief.objects.get(campaign=campaign)
+                show_stale_form(
+                    form,
+                    current=BriefForm(document=brief.document),
+                    version=stale.current,
+                    message=_(
+                        "This brief was changed by someone else since you opened the form. Your "
+                        "changes were not saved (attach the file again): review the current values "
+                        "below, then save again."
+                    ),
                 )
-                if upload := form.cleaned_data.get("attachment"):
-                    services.brief_attach(by=request.user, brief=campaign.brief, file=upload)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:

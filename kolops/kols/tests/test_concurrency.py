@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from kolops.accounts.services import api_token_create
 from kolops.core.concurrency import StaleVersion, etag
@@ -291,3 +292,77 @@ def test_permission_and_existence_are_checked_before_if_match(client_for, viewer
         client_for(outsider).patch(f"/api/kols/{kol.pk}", {"notes": "x"}, content_type=JSON).status_code
         == 404
     )
+
+
+# ---------------------------------------------------------------- edit pages
+
+
+def form_data(form) -> dict:
+    """What a browser posts for `form` as shown (its current values)."""
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if isinstance(value, list | tuple):
+            data[bound.html_name] = [str(getattr(v, "pk", v)) for v in value]
+        elif value is True:
+            data[bound.html_name] = "on"
+        elif value not in (None, False):
+            data[bound.html_name] = str(value)
+    return data
+
+
+def test_a_kol_form_posted_over_a_newer_version_saves_nothing_and_keeps_the_input(
+    client_for, specialist, kol
+):
+    # given the edit form, opened before someone else changed the agency
+    client = client_for(specialist)
+    opened = client.get(reverse("kols:edit", args=[kol.pk])).context["form"]
+    services.kol_update(by=specialist, kol=kol, data={"agency": "Sao Agency"})
+
+    # when the form is posted with a new manager name
+    posted = form_data(opened) | {"manager_name": "Chị Lan"}
+    response = client.post(reverse("kols:edit", args=[kol.pk]), posted)
+
+    # then it is shown again with the message, the input kept and the saved agency listed,
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This KOL was changed by someone else since you opened the form" in page
+    assert 'value="Chị Lan"' in page
+    assert ("Agency", "Sao Agency") in response.context["form"].stale_changes
+    # and nothing of it was saved
+    kol.refresh_from_db()
+    assert (kol.agency, kol.manager_name) == ("Sao Agency", "")
+
+    # when it is posted again as shown (now on the current version)
+    again = client.post(reverse("kols:edit", args=[kol.pk]), form_data(response.context["form"]))
+
+    # then the input is saved over the current values
+    assert again.status_code == 302
+    kol.refresh_from_db()
+    assert (kol.agency, kol.manager_name) == ("", "Chị Lan")
+
+
+def test_a_channel_form_posted_over_a_newer_version_saves_nothing(client_for, specialist, channel):
+    # given the channel form, opened before someone else changed the followers
+    client = client_for(specialist)
+    opened = client.get(reverse("kols:channel_edit", args=[channel.pk])).context["form"]
+    services.channel_update(by=specialist, channel=channel, data={"followers": 2_000_000})
+
+    # when it is posted with a new average of views
+    response = client.post(
+        reverse("kols:channel_edit", args=[channel.pk]), form_data(opened) | {"avg_views": "300000"}
+    )
+
+    # then nothing is saved and the page says why
+    assert response.status_code == 200
+    assert "This channel was changed by someone else" in response.content.decode()
+    channel.refresh_from_db()
+    assert (channel.followers, channel.avg_views) == (2_000_000, 250_000)
+
+
+def test_a_form_posted_on_the_current_version_is_saved(client_for, specialist, kol):
+    client = client_for(specialist)
+    opened = client.get(reverse("kols:edit", args=[kol.pk])).context["form"]
+    response = client.post(reverse("kols:edit", args=[kol.pk]), form_data(opened) | {"agency": "Sao"})
+    assert response.status_code == 302
+    assert Kol.objects.get(pk=kol.pk).agency == "Sao"

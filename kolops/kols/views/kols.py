@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kolops.accounts.models import Organization
+from kolops.core.concurrency import StaleVersion, posted_version, show_stale_form
 from kolops.core.forms import apply_service_errors
 from kolops.core.permissions import group_ids_for
 from kolops.core.views import OrgRequiredMixin, get_scoped_or_404
@@ -192,6 +193,17 @@ class KolUpdateView(_KolFormMixin, View):
                     data=form.service_data(),
                     categories=form.cleaned_data["categories"],
                     tags=form.tag_names(),
+                    expected_version=posted_version(form),
+                )
+            except StaleVersion as stale:
+                show_stale_form(
+                    form,
+                    current=KolForm(instance=Kol.objects.get(pk=kol.pk)),
+                    version=stale.current,
+                    message=_(
+                        "This KOL was changed by someone else since you opened the form. Your "
+                        "changes were not saved: review the current values below, then save again."
+                    ),
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
@@ -229,7 +241,7 @@ class ChannelCreateView(OrgRequiredMixin, View):
         form = ChannelForm(request.POST)
         if form.is_valid():
             try:
-                services.channel_create(by=request.user, kol=kol, data=form.cleaned_data)
+                services.channel_create(by=request.user, kol=kol, data=form.service_data())
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -265,7 +277,22 @@ class ChannelUpdateView(OrgRequiredMixin, View):
         form = ChannelForm(request.POST, instance=Channel.objects.get(pk=channel.pk))
         if form.is_valid():
             try:
-                services.channel_update(by=request.user, channel=channel, data=form.cleaned_data)
+                services.channel_update(
+                    by=request.user,
+                    channel=channel,
+                    data=form.service_data(),
+                    expected_version=posted_version(form),
+                )
+            except StaleVersion as stale:
+                show_stale_form(
+                    form,
+                    current=ChannelForm(instance=Channel.objects.get(pk=channel.pk)),
+                    version=stale.current,
+                    message=_(
+                        "This channel was changed by someone else since you opened the form. Your "
+                        "changes were not saved: review the current values below, then save again."
+                    ),
+                )
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
