@@ -9,6 +9,7 @@ from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
+from ninja.errors import HttpError
 
 from .auth import api_auth
 
@@ -48,6 +49,15 @@ def data_error(request, exc):
         {"detail": {"__all__": [_("A value is out of range or not valid for its field.")]}},
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # django-ninja's answer to a body that is not JSON: an invalid input like any other.
+        error = {"type": "json_invalid", "loc": ["body"], "msg": _("The body is not valid JSON.")}
+        return api.create_response(request, {"detail": [error]}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 # Registered after every app's router: paths no operation matches, such as /api/kols/abc.

@@ -9,7 +9,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from kolops.core.money import Currency
 from kolops.core.tiers import Tier
@@ -20,7 +28,9 @@ from .choices import Gender, Market, Objective
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
-Count = Annotated[int, Field(ge=0)]
+# Whole numbers are JSON integers within 64 bits: `true`, 1.5 or "1" are not.
+Count = Annotated[StrictInt, Field(ge=0, le=2**63 - 1)]
+Id = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
 
 
 class _Strict(BaseModel):
@@ -52,8 +62,8 @@ class ConstraintsDocument(_Strict):
     platforms: dict[Platform, QuotaDocument] = {}
     categories: dict[Annotated[str, StringConstraints(max_length=40)], QuotaDocument] = {}
     allow_multiple_channels_per_kol: bool = False
-    must_include: list[int] = []
-    exclude: list[int] = []
+    must_include: list[Id] = []
+    exclude: list[Id] = []
     exclusive_categories: list[Annotated[str, StringConstraints(max_length=40)]] = []
 
     @model_validator(mode="after")
@@ -99,7 +109,7 @@ class CampaignDocument(_Strict):
     objective: Objective
     # Organization id: the API needs it to save; a plan draws on the KOLs of its group only
     # (left out, on the reader's only group).
-    organization: int | None = None
+    organization: Id | None = None
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
     audience: AudienceDocument = AudienceDocument()
     categories: list[Annotated[str, StringConstraints(max_length=40)]] = []

@@ -51,10 +51,14 @@ def _query_errors(request: HttpRequest) -> Iterator[dict]:
 
 
 def _form_errors(request: HttpRequest) -> Iterator[dict]:
-    if request.method != "POST" or request.content_type != "application/x-www-form-urlencoded":
+    if request.method != "POST":
         return
-    if b"%00" not in request.body:
+    if request.content_type == "application/x-www-form-urlencoded":
+        if b"%00" not in request.body:
+            return
+    elif request.content_type != "multipart/form-data":
         return
+    # Read as CsrfViewMiddleware reads it next: uploaded files stream to their handlers.
     for name, values in request.POST.lists():
         if NUL in name or any(NUL in value for value in values):
             yield _error(["form", name.replace(NUL, "\\x00")], "nul_character", _nul_message())

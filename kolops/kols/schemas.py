@@ -360,7 +360,7 @@ def _refuse_null(value):
 class RegionShareIn(Schema):
     """Share (%) of the audience in a region; the level follows from the region code."""
 
-    region: str
+    region: str = Field(min_length=1, max_length=12, description="Region code, e.g. VN, VN-SG, CN-GD.")
     share: Decimal = Field(ge=0, le=100, decimal_places=2)
 
     @field_validator("region")

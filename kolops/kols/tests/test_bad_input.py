@@ -83,7 +83,9 @@ def test_null_in_a_kol_field_that_cannot_be_empty_is_refused_by_name(api, kol, f
     assert kol.real_name == "Trần Thị Ngọc Trinh"
 
 
-@pytest.mark.parametrize("field", ["real_name", "languages", "contacts", "risk_flags", "home_region", "notes"])
+@pytest.mark.parametrize(
+    "field", ["real_name", "languages", "contacts", "risk_flags", "home_region", "notes"]
+)
 def test_null_in_a_new_kol_is_refused_by_name(api, group, field):
     response = post(api, "/api/kols", {"display_name": "Hà Linh", "group": group.pk, field: None})
 
@@ -155,7 +157,9 @@ def test_a_nul_character_in_an_api_query_parameter_is_a_422(api, kol, url):
     assert response.json()["detail"][0]["msg"]
 
 
-@pytest.mark.parametrize("url", ["/kols/?q=%00", "/kols/?tag=%00", "/campaigns/?q=%00", "/campaigns/?status=%00"])
+@pytest.mark.parametrize(
+    "url", ["/kols/?q=%00", "/kols/?tag=%00", "/campaigns/?q=%00", "/campaigns/?status=%00"]
+)
 def test_a_nul_character_in_a_page_query_parameter_is_a_400_page(client_for, specialist, url):
     response = client_for(specialist).get(url)
 
@@ -166,14 +170,26 @@ def test_a_nul_character_in_a_path_is_refused(api):
     assert api.get("/api/kols/%00").status_code in {400, 404, 422}
 
 
-def test_a_nul_character_in_a_form_field_is_a_form_error(client_for, specialist, kol):
+def test_a_nul_character_in_a_form_post_is_a_400_page(client_for, specialist, kol):
     # Given the KOL edit page, when a name with a NUL character is posted
     response = client_for(specialist).post(
         f"/kols/{kol.pk}/edit/", {"display_name": "Ngọc\x00Trinh", "kol_type": "kol", "status": "active"}
     )
 
-    # then the form is shown again with an error, and nothing is saved
-    assert response.status_code in {200, 400, 422}
+    # then the post is refused and nothing is saved
+    assert response.status_code == 400
+    kol.refresh_from_db()
+    assert kol.display_name == "Ngọc Trinh"
+
+
+def test_a_nul_character_in_a_url_encoded_form_post_is_a_400_page(client_for, specialist, kol):
+    response = client_for(specialist).post(
+        f"/kols/{kol.pk}/edit/",
+        "display_name=Ng%00Trinh&kol_type=kol&status=active",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 400
     kol.refresh_from_db()
     assert kol.display_name == "Ngọc Trinh"
 
@@ -197,7 +213,9 @@ def test_followers_false_is_not_a_number(api, channel):
 
 
 def test_a_new_channel_with_true_followers_is_refused(api, kol):
-    response = post(api, f"/api/kols/{kol.pk}/channels", {"platform": "youtube", "handle": "h", "followers": True})
+    response = post(
+        api, f"/api/kols/{kol.pk}/channels", {"platform": "youtube", "handle": "h", "followers": True}
+    )
 
     assert response.status_code == 422, response.content
 
@@ -306,3 +324,13 @@ def test_an_unknown_api_path_or_non_numeric_id_is_a_json_404(api, method, url):
     assert response.status_code == 404
     assert response["Content-Type"].startswith(JSON)
     assert response.json()["detail"]
+
+
+# ---------------------------------------------------------------- found by fuzzing
+
+
+def test_an_empty_region_code_in_audience_shares_is_refused(api, channel):
+    response = patch(api, f"/api/channels/{channel.pk}", {"region_shares": [{"region": "", "share": 10}]})
+
+    assert response.status_code == 422, response.content
+    assert "region" in fields_named(response)
