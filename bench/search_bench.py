@@ -42,7 +42,7 @@ class Search:
 
 
 def searches() -> list[Search]:
-    """The fixed 20 searches: combined filters people make, hard cases included."""
+    """The fixed searches: combined filters people make, hard cases included."""
     d = Decimal
     return [
         Search("text 'linh' + TikTok", {"q": "linh", "platforms": ["tiktok"]}),
@@ -94,6 +94,46 @@ def searches() -> list[Search]:
             {"statuses": ["active"], "kol_types": ["expert"], "categories": ["health", "finance"]},
         ),
         Search("macro + mega in Vietnam", {"tiers": ["macro", "mega"], "regions": ["VN"]}),
+        # Combined searches: audience, region share, price, tier and text together.
+        Search(
+            "TikTok beauty micro–mid, 18–24 ≥40 & female ≥60 & HCMC ≥30, short video ≤ 20M VND, by ER",
+            {
+                "platforms": ["tiktok"],
+                "categories": ["beauty"],
+                "tiers": ["micro", "mid"],
+                "age_buckets": ["18_24"],
+                "min_age_share": d(40),
+                "min_female": d(60),
+                "audience_region": "VN-SG",
+                "min_region_share": d(30),
+                "price_deliverable": "short_video",
+                "max_price": d(20_000_000),
+                "sort": "-engagement_rate",
+            },
+        ),
+        Search(
+            "micro–mid, 25–34 ≥30 & Hà Nội ≥25, post ≤ 10M VND",
+            {
+                "tiers": ["micro", "mid"],
+                "age_buckets": ["25_34"],
+                "min_age_share": d(30),
+                "audience_region": "VN-HN",
+                "min_region_share": d(25),
+                "price_deliverable": "post",
+                "max_price": d(10_000_000),
+            },
+        ),
+        Search("text 'review' + YouTube", {"q": "review", "platforms": ["youtube"]}),
+        Search("text Chinese '美妆' + Xiaohongshu", {"q": "美妆", "platforms": ["xiaohongshu"]}),
+        Search(
+            "male ≥ 60, short video 1M–5M VND",
+            {
+                "min_male": d(60),
+                "price_deliverable": "short_video",
+                "min_price": d(1_000_000),
+                "max_price": d(5_000_000),
+            },
+        ),
     ]
 
 

@@ -33,6 +33,11 @@ from .choices import (
 )
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+# The channel's audience-share columns, in the order the search indexes carry them.
+AUDIENCE_COLUMNS = (
+    *("aud_female", "aud_male", "aud_age_13_17", "aud_age_18_24"),
+    *("aud_age_25_34", "aud_age_35_44", "aud_age_45_54", "aud_age_55_plus"),
+)
 
 
 def percent_field(verbose_name):
@@ -240,11 +245,15 @@ class Channel(TimeStamped):
         # common filter columns trail the first six, so SQLite and PostgreSQL reject a row from
         # the index alone and a page or a capped count reads only the rows that match.
         # PostgreSQL also gets DESC NULLS LAST twins of the nullable sorts (migration 0004).
+        # The indexes searches combine most (by followers, platform, tier, platform and tier)
+        # carry the audience shares too, so audience filters are checked in the index and only
+        # the rows that pass reach the region-share and price subqueries (migration 0007).
         indexes = [
             models.Index(
                 fields=[
                     *("group", "is_archived", "followers", "id", "platform", "tier", "kol_type"),
                     *("kol_status", "home_region", "category_mask", "engagement_rate", "verified"),
+                    *AUDIENCE_COLUMNS,
                 ],
                 name="ch_followers",
             ),
@@ -252,6 +261,7 @@ class Channel(TimeStamped):
                 fields=[
                     *("group", "is_archived", "platform", "followers", "id", "tier", "kol_type"),
                     *("kol_status", "home_region", "category_mask", "engagement_rate", "verified"),
+                    *AUDIENCE_COLUMNS,
                 ],
                 name="ch_platform",
             ),
@@ -259,8 +269,17 @@ class Channel(TimeStamped):
                 fields=[
                     *("group", "is_archived", "tier", "followers", "id", "platform", "kol_type"),
                     *("kol_status", "home_region", "category_mask", "engagement_rate", "verified"),
+                    *AUDIENCE_COLUMNS,
                 ],
                 name="ch_tier",
+            ),
+            models.Index(
+                fields=[
+                    *("group", "is_archived", "platform", "tier", "followers", "id", "kol_type"),
+                    *("kol_status", "home_region", "category_mask", "engagement_rate", "verified"),
+                    *AUDIENCE_COLUMNS,
+                ],
+                name="ch_platform_tier",
             ),
             models.Index(
                 fields=[

@@ -1,10 +1,11 @@
 """Reads of the KOL database: the channel search every list, the API and the CLI use."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -88,8 +89,22 @@ def _region_condition(codes: list[str], *, ranged: bool) -> Q:
     return condition
 
 
-# A count on SQLite starts from a subquery's rows when there are fewer than this many.
-LEAD_ROWS = 50_000
+# A subquery filter (price, audience region, tags) "has many rows" from this many on: on SQLite
+# a count starts from fewer; on PostgreSQL fewer are read first, more are checked channel by channel.
+LEAD_ROWS = {"sqlite": 50_000, "postgresql": 10_000}
+
+
+def _fewer_than(related: QuerySet, column: str, limit: int) -> bool:
+    """Whether `related` has fewer than `limit` rows.
+
+    SQLite counts them from a covering index, stopping at `limit`. PostgreSQL answers from its
+    statistics (the planner's row estimate): counting would read them all, since a price range
+    in three currencies is a bitmap scan, which cannot stop early.
+    """
+    rows = related.order_by().values(column)
+    if connections[rows.db].vendor == "postgresql":
+        return json.loads(rows.explain(format="json"))[0]["Plan"]["Plan Rows"] < limit
+    return rows[:limit].count() < limit
 
 
 def _related(
@@ -97,21 +112,37 @@ def _related(
 ) -> QuerySet:
     """Keep channels whose `column` (pk or kol_id) is among `related`'s `related_column` values.
 
-    A page walks channels in sort order and stops after a page: a correlated EXISTS checks
-    only the rows it meets. A count has no order to follow: when the related rows are few,
-    `IN (subquery)` lets SQLite start from them instead of checking every channel. SQLite's
-    planner cannot tell few from many for a price range (it has no histograms), so the rows
-    are counted first, up to LEAD_ROWS, from the covering index. PostgreSQL plans both forms
-    as the same semi-join and needs neither.
+    Which form is fast depends on how many related rows there are, which neither planner
+    tells well (SQLite has no histograms; PostgreSQL misjudges the channel side when audience
+    filters are combined), so that is settled first (`_fewer_than`):
+
+    - SQLite: a page walks channels in sort order and checks each with a correlated EXISTS,
+      and stops after a page. A count has no order to follow: when the related rows are few,
+      `IN (subquery)` lets it start from them instead of checking every channel.
+    - PostgreSQL: few related rows are read first, and the channels are looked up by their
+      ids (2,000 prices between 5K and 30K CNY: no need to read 95,000 Xiaohongshu channels
+      to hash-join them). With many, each channel that passed the filters of its own row is
+      checked on its own through the (channel, …) index: a scalar subquery, which is never
+      turned into a join, `(SELECT … LIMIT 1) IS NOT NULL`. As EXISTS it would be planned as
+      a semi-join that hashes every related row first (230,000 audience shares for "≥ 30 % in
+      Ho Chi Minh City") to count a thousand channels. Tags stay EXISTS: PostgreSQL walks
+      the KOL-tag links into the (kol, …) channel index, which holds the filtered columns.
     """
-    few = (
-        counting
-        and connections[qs.db].vendor == "sqlite"
-        and related.order_by().values(related_column)[:LEAD_ROWS].count() < LEAD_ROWS
-    )
-    if few:
-        return qs.filter(**{f"{column}__in": related.values(related_column)})
-    return qs.filter(Exists(related.filter(**{related_column: OuterRef(column)})))
+    vendor = connections[qs.db].vendor
+    matching = related.filter(**{related_column: OuterRef(column)})
+    limit = LEAD_ROWS.get(vendor, 0)
+    if vendor == "sqlite":
+        if counting and _fewer_than(related, related_column, limit):
+            return qs.filter(**{f"{column}__in": related.values(related_column)})
+    elif vendor == "postgresql" and column == "pk":
+        if _fewer_than(related, related_column, limit):
+            ids = set(related.order_by().values_list(related_column, flat=True)[: limit + 1])
+            if len(ids) <= limit:
+                return qs.filter(**{f"{column}__in": sorted(ids)})
+        alias = f"has_{related.model._meta.model_name}"
+        probe = Subquery(matching.values(related_column)[:1])
+        return qs.alias(**{alias: probe}).filter(**{f"{alias}__isnull": False})
+    return qs.filter(Exists(matching))
 
 
 def _search(*, user, query: ChannelQuery, counting: bool = False, group_id: int | None = None) -> QuerySet:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from kolops.core.text import fold
-from kolops.kols import services
+from kolops.kols import selectors, services
 from kolops.kols.models import Channel
 from kolops.kols.query import SORTS, ChannelQuery
 from kolops.kols.selectors import channel_count, channel_page, channel_search
@@ -173,3 +173,45 @@ def test_the_count_agrees_with_the_page(specialist, channel, filters):
     query = ChannelQuery(**filters)
     found = channel_page(user=specialist, query=query).rows
     assert channel_count(user=specialist, query=query, cap=10) == (len(found), False)
+
+
+@pytest.fixture
+def priced(specialist, channel):
+    """`channel` (short video 20M VND, 30 % of its audience in Ho Chi Minh City) and a dearer,
+    less local channel of the same KOL."""
+    dearer = services.channel_create(
+        by=specialist, kol=channel.kol, data={"platform": "youtube", "handle": "dearer", "followers": 5}
+    )
+    for target, price, share in ((channel, "20000000", "30"), (dearer, "90000000", "10")):
+        services.rate_card_save(
+            by=specialist,
+            channel=target,
+            data={"deliverable_type": "short_video", "price": Decimal(price), "currency": "VND"},
+        )
+        services.audience_regions_set(
+            by=specialist,
+            channel=target,
+            shares=[services.RegionShareInput(level="province", region="VN-SG", share=Decimal(share))],
+        )
+    return channel
+
+
+@pytest.mark.parametrize("lead_rows", [0, 10**9], ids=["many related rows", "few related rows"])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"max_price": Decimal("25000000"), "price_deliverable": "short_video"},
+        {"max_price": Decimal("1000"), "price_currency": "USD"},
+        {"audience_region": "VN-SG", "min_region_share": Decimal("25")},
+        {"audience_region": "VN-SG", "min_region_share": Decimal("25"), "max_price": Decimal("25000000")},
+    ],
+)
+def test_price_and_region_filters_find_the_same_channels_however_many_rows_they_read(
+    specialist, priced, monkeypatch, lead_rows, filters
+):
+    # Few related rows are read first (or counted from, on SQLite); many are checked channel by
+    # channel: both ways find the same channels, on the page and in the count.
+    monkeypatch.setattr(selectors, "LEAD_ROWS", {"sqlite": lead_rows, "postgresql": lead_rows})
+    query = ChannelQuery(**filters)
+    assert [c.handle for c in channel_page(user=specialist, query=query).rows] == ["ngoctrinh"]
+    assert channel_count(user=specialist, query=query, cap=10) == (1, False)
