@@ -268,3 +268,10 @@ def test_a_brief_form_posted_over_a_newer_version_saves_nothing(client_for, spec
     assert "This brief was changed by someone else" in response.content.decode()
     campaign.brief.refresh_from_db()
     assert (campaign.brief.document["notes"], campaign.brief.document["key_messages"]) == ("Theirs", [])
+
+
+def test_a_created_campaign_answers_with_its_etag(api, brand, specialist):
+    body = as_document(api.get(f"/api/campaigns/{make_campaign(specialist, brand).pk}").json())
+    created = api.post("/api/campaigns", body | {"name": "Bản sao"}, content_type=JSON)
+    assert created.status_code == 201, created.content
+    assert created["ETag"] == api.get(f"/api/campaigns/{created.json()['id']}")["ETag"]

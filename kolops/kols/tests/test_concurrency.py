@@ -366,3 +366,16 @@ def test_a_form_posted_on_the_current_version_is_saved(client_for, specialist, k
     response = client.post(reverse("kols:edit", args=[kol.pk]), form_data(opened) | {"agency": "Sao"})
     assert response.status_code == 302
     assert Kol.objects.get(pk=kol.pk).agency == "Sao"
+
+
+def test_a_created_kol_and_channel_answer_with_their_etags(api, group):
+    created = api.post("/api/kols", {"display_name": "Hà Linh"}, content_type=JSON)
+    assert created.status_code == 201
+    assert created["ETag"] == api.get(f"/api/kols/{created.json()['id']}")["ETag"]
+    channel = api.post(
+        f"/api/kols/{created.json()['id']}/channels",
+        {"platform": "tiktok", "handle": "halinh"},
+        content_type=JSON,
+    )
+    assert channel.status_code == 201
+    assert channel["ETag"] == api.get(f"/api/channels/{channel.json()['id']}")["ETag"]
