@@ -14,6 +14,8 @@ import os
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from kolops.accounts.models import Organization
@@ -46,6 +48,17 @@ CHECKS = [
     schemathesis.checks.response_schema_conformance,
     schemathesis.checks.status_code_conformance,
 ]
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_open():
+    """Requests keep the test's database connection (and its transaction) open, as Django's
+    test client does: WSGIHandler would otherwise close it after each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
