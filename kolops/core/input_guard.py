@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 MIN_BIGINT = -(2**63)
 MAX_BIGINT = 2**63 - 1
 API_PREFIX = "/api/"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 NUL = "\x00"
 # A JSON body can only hold a NUL as the escape \u0000, and a 64-bit overflow as 19+ digits:
@@ -56,7 +57,7 @@ def _form_errors(request: HttpRequest) -> Iterator[dict]:
     if request.content_type == "application/x-www-form-urlencoded":
         if b"%00" not in request.body:
             return
-    elif request.content_type != "multipart/form-data":
+    elif request.content_type not in FORM_TYPES:
         return
     # Read as CsrfViewMiddleware reads it next: uploaded files stream to their handlers.
     for name, values in request.POST.lists():
@@ -65,7 +66,11 @@ def _form_errors(request: HttpRequest) -> Iterator[dict]:
 
 
 def _json_errors(request: HttpRequest) -> Iterator[dict]:
-    if request.content_type != "application/json" or not _SUSPECT_JSON.search(request.body):
+    # The API reads any body that is not a form as JSON, whatever its declared type.
+    as_json = request.content_type == "application/json" or (
+        request.path_info.startswith(API_PREFIX) and request.content_type not in FORM_TYPES
+    )
+    if not as_json or not _SUSPECT_JSON.search(request.body):
         return
     try:
         data = json.loads(request.body)

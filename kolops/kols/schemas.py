@@ -39,7 +39,9 @@ def _percent():
 def _known_regions(codes: list[str]) -> list[str]:
     unknown = [code for code in codes if code and not is_known_region(code)]
     if unknown:
-        raise ValueError(f"unknown region code(s): {', '.join(unknown)} (e.g. VN, VN-SG, CN-GD)")
+        raise ValueError(
+            _("unknown region code(s): %(codes)s (e.g. VN, VN-SG, CN-GD)") % {"codes": ", ".join(unknown)}
+        )
     return codes
 
 
@@ -100,7 +102,10 @@ class ChannelFilters(Schema):
         unknown = [slug for slug in slugs if slug not in known]
         if unknown:
             valid = ", ".join(Category.objects.values_list("slug", flat=True))
-            raise ValueError(f"unknown category: {', '.join(unknown)} (valid: {valid})")
+            raise ValueError(
+                _("unknown category: %(codes)s (valid: %(valid)s)")
+                % {"codes": ", ".join(unknown), "valid": valid}
+            )
         return slugs
 
     @field_validator("region")
@@ -122,7 +127,9 @@ class ChannelFilters(Schema):
     @classmethod
     def _sort(cls, value: str) -> str:
         if value not in SORTS:
-            raise ValueError(f"unknown sort {value!r} (valid: {', '.join(SORTS)})")
+            raise ValueError(
+                _("unknown sort '%(sort)s' (valid: %(valid)s)") % {"sort": value, "valid": ", ".join(SORTS)}
+            )
         return value
 
     @model_validator(mode="after")
@@ -134,11 +141,11 @@ class ChannelFilters(Schema):
         ):
             lo, hi = getattr(self, low), getattr(self, high)
             if lo is not None and hi is not None and lo > hi:
-                raise ValueError(f"{high} is below {low}")
+                raise ValueError(_("%(high)s is below %(low)s") % {"high": high, "low": low})
         if self.min_age_share is not None and not self.age:
-            raise ValueError("min_age_share needs the age buckets it applies to (age)")
+            raise ValueError(_("min_age_share needs the age buckets it applies to (age)"))
         if self.min_region_share is not None and not self.audience_region:
-            raise ValueError("min_region_share needs the region it applies to (audience_region)")
+            raise ValueError(_("min_region_share needs the region it applies to (audience_region)"))
         return self
 
     def to_query(self) -> ChannelQuery:

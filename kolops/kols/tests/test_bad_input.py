@@ -129,6 +129,18 @@ def test_a_nul_character_in_a_contact_is_refused(api, kol):
     assert response.status_code == 422, response.content
 
 
+def test_a_nul_character_in_a_json_body_sent_as_plain_text_is_refused(api, kol):
+    body = json.dumps({"notes": "Trinh\x00"})
+
+    response = api.generic(
+        "PATCH", f"/api/kols/{kol.pk}", body, content_type="text/plain", headers={"If-Match": "*"}
+    )
+
+    assert response.status_code == 422, response.content
+    kol.refresh_from_db()
+    assert kol.notes == "Thời trang, làm đẹp"
+
+
 def test_a_nul_character_in_a_new_channel_handle_is_refused(api, kol):
     response = post(api, f"/api/kols/{kol.pk}/channels", {"platform": "youtube", "handle": "a\x00b"})
 
