@@ -107,6 +107,22 @@ def test_keyset_pages_walk_the_whole_order_once(specialist, many, sort):
     assert seen == everything and len(seen) == 9
 
 
+@pytest.mark.parametrize("sort", sorted(SORTS))
+def test_keyset_pages_of_a_text_search_walk_the_same_order_once(specialist, many, sort):
+    # A text search with few matches is paged from them (on PostgreSQL): same order, same pages.
+    everything = [c.pk for c in channel_page(user=specialist, query=ChannelQuery(sort=sort), size=100).rows]
+    query = ChannelQuery(q="nhieu kenh", sort=sort)
+    seen, cursor = [], None
+    while True:
+        page = channel_page(user=specialist, query=query, cursor=cursor, size=2)
+        seen += [c.pk for c in page.rows]
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert seen == everything and len(seen) == 9
+    assert channel_count(user=specialist, query=query, cap=100) == (9, False)
+
+
 @pytest.mark.parametrize("field", ["engagement_rate", "avg_views"])
 def test_unknown_values_come_last_in_both_directions(specialist, many, field):
     for sort in (field, f"-{field}"):
