@@ -91,7 +91,9 @@ def brief_version(brief: Brief) -> str:
 def _lock_campaign(campaign_id: int) -> Campaign:
     """Lock a campaign's row for a write of it or its brief (campaign → brief → proposal →
     item). FOR NO KEY UPDATE: proposals can still be added to it meanwhile."""
-    return Campaign.objects.select_for_update(no_key=True).select_related("group").get(pk=campaign_id)
+    # of=("self",): the campaign's row only, not its group's organization row.
+    campaigns = Campaign.objects.select_for_update(no_key=True, of=("self",)).select_related("group")
+    return campaigns.get(pk=campaign_id)
 
 
 def _validate_campaign(campaign: Campaign) -> None:

@@ -90,7 +90,8 @@ def _lock_kol(kol_id: int) -> Kol:
     FOR NO KEY UPDATE: rows that only point at the KOL (contact logs, proposal items) can still
     be added meanwhile.
     """
-    return Kol.objects.select_for_update(no_key=True).select_related("group").get(pk=kol_id)
+    # of=("self",): the KOL's row only, not its group's (an import locks the group first).
+    return Kol.objects.select_for_update(no_key=True, of=("self",)).select_related("group").get(pk=kol_id)
 
 
 def _lock_channel(channel_id: int) -> tuple[Kol, Channel]:
