@@ -40,6 +40,15 @@ def test_after_five_failures_on_one_account_even_the_right_password_is_refused(c
     assert "Too many failed login attempts" in response.content.decode()
 
 
+def test_the_user_name_and_the_e_mail_address_share_one_allowance(client, specialist, sign_in):
+    for attempt in range(3):
+        sign_in(client, specialist.username, "wrong-password", ip=f"203.0.113.{attempt}")
+    for attempt in range(2):
+        sign_in(client, specialist.email.upper(), "wrong-password", ip=f"203.0.113.{10 + attempt}")
+    assert not signed_in(sign_in(client, specialist.username, ip="203.0.113.99"))
+    assert not signed_in(sign_in(client, specialist.email, ip="203.0.113.98"))
+
+
 def test_the_refusal_is_in_the_user_language(client, specialist, sign_in):
     for _attempt in range(5):
         sign_in(client, specialist.username, "wrong-password")
