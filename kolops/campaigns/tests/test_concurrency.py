@@ -4,13 +4,11 @@ Before versions, PUT replaced the whole document without a check: of eight write
 the same version, the last one's PUT undid the other seven's acknowledged changes.
 """
 
-import importlib
 import threading
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +16,7 @@ from django.urls import reverse
 from kolops.accounts.services import api_token_create
 from kolops.campaigns import services
 from kolops.campaigns.models import Campaign
+from kolops.kols.tests.writers import separate_connections
 
 from .factories import make_campaign
 
@@ -28,17 +27,10 @@ READ_ONLY = ("id", "status", "created_at", "updated_at")
 
 
 @pytest.fixture
-def writers_db(transactional_db):
-    """A database the writer threads reach through connections of their own, committed.
-
-    An in-memory SQLite database shared by threads locks whole tables and never waits for them
-    (SQLITE_LOCKED): there the test needs a file, `KOLOPS_TEST_DB_NAME=/tmp/kolops-test.sqlite3`,
-    as a real SQLite deployment has.
-    """
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("threads need a file-backed SQLite database: set KOLOPS_TEST_DB_NAME to a file path")
-    # The categories the data migration installs: a transactional test before may have flushed them.
-    importlib.import_module("kolops.kols.migrations.0002_categories").add_categories(apps, None)
+def writers_db(transactional_db, tmp_path):
+    """A database the writer threads reach through connections of their own, committed."""
+    with separate_connections(tmp_path):
+        yield
 
 
 def api_client(user) -> Client:

@@ -6,14 +6,10 @@ channel before its KOL while a KOL edit locked the KOL before its channels, and 
 the KOL onto every channel: "deadlock detected". Every write now locks the KOL first.
 """
 
-import importlib
-import threading
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -21,6 +17,7 @@ from kolops.accounts.services import api_token_create
 from kolops.core.concurrency import StaleVersion, etag
 from kolops.kols import services
 from kolops.kols.models import Channel, Kol
+from kolops.kols.tests.writers import run_at_once, separate_connections
 
 pytestmark = pytest.mark.django_db
 
@@ -29,41 +26,11 @@ WRITERS = 8
 ROUNDS = 6
 
 
-def run_at_once(work: list[Callable[[], None]]) -> list[str]:
-    """Run each callable in its own thread, all released together; the errors they raised."""
-    errors: list[str] = []
-    start = threading.Barrier(len(work))
-
-    def runner(job):
-        try:
-            start.wait()
-            job()
-        except Exception as error:  # every failure counts, a deadlock first of all
-            errors.append(f"{type(error).__name__}: {error}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(job,)) for job in work]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a writer is still waiting"
-    return errors
-
-
 @pytest.fixture
-def writers_db(transactional_db):
-    """A database the writer threads reach through connections of their own, committed.
-
-    An in-memory SQLite database shared by threads locks whole tables and never waits for them
-    (SQLITE_LOCKED): there the test needs a file, `KOLOPS_TEST_DB_NAME=/tmp/kolops-test.sqlite3`,
-    as a real SQLite deployment has.
-    """
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("threads need a file-backed SQLite database: set KOLOPS_TEST_DB_NAME to a file path")
-    # The categories the data migration installs: a transactional test before may have flushed them.
-    importlib.import_module("kolops.kols.migrations.0002_categories").add_categories(apps, None)
+def writers_db(transactional_db, tmp_path):
+    """A database the writer threads reach through connections of their own, committed."""
+    with separate_connections(tmp_path):
+        yield
 
 
 @pytest.fixture
