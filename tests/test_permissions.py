@@ -509,6 +509,14 @@ def campaign_world(group, specialist, manager) -> dict:
     }
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """The sign-in pages count attempts in the cache: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(group, other_group, specialist, manager, viewer, outsider, kol, channel):
     """A group with a KOL, channel, rate, saved search, API token and import job, a campaign

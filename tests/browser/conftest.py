@@ -33,6 +33,14 @@ def default_categories(transactional_db):
     importlib.import_module("kolops.kols.migrations.0002_categories").add_categories(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Sign-in rate limits live in the cache: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
