@@ -1,5 +1,6 @@
 """The REST API of the KOL database: the same search as the list page, scoped, token or session."""
 
+import json
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -7,6 +8,7 @@ import pytest
 from django.http import QueryDict
 from django.test import Client
 from django.utils.crypto import get_random_string
+from ninja.responses import NinjaJSONEncoder
 
 from kolops.accounts.choices import OrganizationKind, Role
 from kolops.accounts.models import ApiToken, Organization
@@ -16,7 +18,7 @@ from kolops.kols import selectors, services
 from kolops.kols.forms import ChannelSearchForm
 from kolops.kols.models import AudienceRegionShare, Category, Channel, FollowerSnapshot, Kol, RateCard
 from kolops.kols.query import ChannelQuery
-from kolops.kols.schemas import ChannelFilters
+from kolops.kols.schemas import ChannelFilters, ChannelOut
 
 pytestmark = pytest.mark.django_db
 
@@ -700,3 +702,12 @@ def test_the_docs_page_serves_swagger_ui_from_this_host(client):
     page = client.get("/api/docs").content.decode()
     assert "cdn.jsdelivr.net" not in page
     assert "/static/ninja/swagger-ui-bundle.js" in page
+
+
+def test_listed_channels_carry_the_schemas_json_types(api, channel):
+    # The list builds its answer without validating each row: it must equal the validated form,
+    # rendered as ninja renders it.
+    item = api.get("/api/channels").json()["items"][0]
+    validated = ChannelOut.model_validate(Channel.objects.get(pk=channel.pk)).model_dump()
+    assert item == json.loads(json.dumps(validated, cls=NinjaJSONEncoder))
+    assert item["engagement_rate"] == 4.2 and item["kol"] == "Ngọc Trinh"
