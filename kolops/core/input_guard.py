@@ -4,7 +4,7 @@ PostgreSQL refuses text holding a NUL character (U+0000), and neither database s
 integer beyond 64 bits (SQLite raises OverflowError, PostgreSQL an out-of-range error). Left to
 reach a query, such input ends in a 500; `InputGuardMiddleware` answers it before any view runs:
 
-- a NUL in the path or in a query parameter (name or value), or in a form post's field;
+- a NUL in the path, a query parameter or a cookie (name or value), or in a form post's field;
 - in a JSON body, a NUL in any string or object key, or an integer beyond 64 bits.
 
 Under /api/ the answer is a 422 in django-ninja's error format (a list of errors, each with its
@@ -43,12 +43,15 @@ def _error(location: list, kind: str, message: str) -> dict:
     return {"type": kind, "loc": location, "msg": message}
 
 
-def _query_errors(request: HttpRequest) -> Iterator[dict]:
+def _url_errors(request: HttpRequest) -> Iterator[dict]:
     if NUL in request.path_info:
         yield _error(["path"], "nul_character", _nul_message())
     for name, values in request.GET.lists():
         if NUL in name or any(NUL in value for value in values):
             yield _error(["query", name.replace(NUL, "\\x00")], "nul_character", _nul_message())
+    for name, value in request.COOKIES.items():  # a session key is looked up in the database
+        if NUL in name or NUL in value:
+            yield _error(["cookie", name.replace(NUL, "\\x00")], "nul_character", _nul_message())
 
 
 def _form_errors(request: HttpRequest) -> Iterator[dict]:
@@ -101,7 +104,7 @@ def _walk(value, location: list) -> Iterator[dict]:
 
 def input_errors(request: HttpRequest) -> list[dict]:
     """What in the request no database could store, in django-ninja's error format."""
-    return [*_query_errors(request), *_form_errors(request), *_json_errors(request)]
+    return [*_url_errors(request), *_form_errors(request), *_json_errors(request)]
 
 
 class InputGuardMiddleware:

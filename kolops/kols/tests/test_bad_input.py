@@ -178,8 +178,21 @@ def test_a_nul_character_in_a_page_query_parameter_is_a_400_page(client_for, spe
     assert response.status_code == 400
 
 
-def test_a_nul_character_in_a_path_is_refused(api):
-    assert api.get("/api/kols/%00").status_code in {400, 404, 422}
+def test_a_nul_character_in_an_api_path_is_a_422(api):
+    response = api.get("/api/kols/%00")
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path"]
+
+
+def test_a_nul_character_in_a_page_path_is_a_400_page(client_for, specialist):
+    assert client_for(specialist).get("/kols/export.%00").status_code == 400
+
+
+def test_a_nul_character_in_the_session_cookie_is_a_400_page(client):
+    client.cookies["sessionid"] = "abcdefgh\x00ijkl"
+
+    assert client.get("/kols/").status_code == 400
 
 
 def test_a_nul_character_in_a_form_post_is_a_400_page(client_for, specialist, kol):
