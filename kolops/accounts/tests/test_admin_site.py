@@ -77,3 +77,19 @@ def test_demo_setup_names_the_superuser(tmp_path, settings, capsys):
     output = capsys.readouterr().out
     assert "Superuser: admin " in output
     assert reverse("account_login") in output
+
+
+def test_a_password_set_in_the_admin_revokes_the_user_tokens(client, specialist):
+    from kolops.accounts.services import api_token_authenticate, api_token_create
+
+    _token, key = api_token_create(user=specialist, name="laptop")
+    root = User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[specialist.pk]),
+        {"password1": "Another-pass-2468", "password2": "Another-pass-2468", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    specialist.refresh_from_db()
+    assert specialist.check_password("Another-pass-2468")
+    assert api_token_authenticate(key) is None
