@@ -277,6 +277,7 @@ RULES: dict[str, Rule] = {
     # REST API (kols.api)
     "api:api-root": Rule(ROUTE_ONLY),
     "api:unknown_path": Rule(ROUTE_ONLY, kwargs=lambda w: {"rest": "kols/abc"}),  # a JSON 404
+    "api:no_operation": Rule(ROUTE_ONLY),  # /api/ itself, a JSON 404
     "api:openapi-json": Rule(PUBLIC),
     "api:openapi-view": Rule(PUBLIC),
     "api:list_channels": Rule(GROUP_READ, api_path="/api/channels"),

@@ -64,10 +64,17 @@ def http_error(request, exc):
 _unknown = Router(auth=None)
 
 
-@_unknown.api_operation(
-    ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], "/{path:rest}", include_in_schema=False
-)
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+@_unknown.api_operation(_METHODS, "/{path:rest}", include_in_schema=False)
 def unknown_path(request, rest: str):
+    raise Http404
+
+
+@_unknown.api_operation(_METHODS, "/", include_in_schema=False)
+def no_operation(request):
+    """/api/ itself: the operations are listed at /api/docs."""
     raise Http404
 
 

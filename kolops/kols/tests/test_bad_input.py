@@ -340,6 +340,7 @@ def test_a_garbled_channel_cursor_is_a_422(api, kol, sort, after):
         ("post", "/api/kols/abc/channels"),
         ("get", "/api/campaigns/-1"),
         ("get", "/api/nothing-here"),
+        ("get", "/api/"),
         ("post", "/api/nothing/here"),
     ],
 )
