@@ -197,8 +197,11 @@ def kols_import(
                 progress("writing", 0, validation.total_rows)
             with transaction.atomic():
                 # Serialise imports into one group (PostgreSQL); SQLite's IMMEDIATE transactions
-                # already do.
-                list(Organization.objects.select_for_update().filter(pk=group.pk).values_list("pk"))
+                # already do. FOR NO KEY UPDATE: an edit's foreign-key check on the group row
+                # (KEY SHARE) must not wait for it, or an edit holding a KOL and an import waiting
+                # for that KOL deadlock (lock order group → KOL → channel).
+                organization = Organization.objects.select_for_update(no_key=True).filter(pk=group.pk)
+                list(organization.values_list("pk"))
                 run.execute(write=True)
                 if run.errors:
                     transaction.set_rollback(True)

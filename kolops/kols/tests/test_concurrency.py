@@ -16,7 +16,9 @@ from django.urls import reverse
 from kolops.accounts.services import api_token_create
 from kolops.core.concurrency import StaleVersion, etag
 from kolops.kols import services
+from kolops.kols.imports import kols_import
 from kolops.kols.models import Channel, Kol
+from kolops.kols.tests.import_files import channel_row, csv_bytes
 from kolops.kols.tests.writers import run_at_once, separate_connections
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,44 @@ def test_kol_and_channel_edits_at_once_neither_deadlock_nor_leave_stale_copies(k
     assert set(Channel.objects.filter(kol=kol).values_list("avg_views", "kol_name")) == {
         (1000 + ROUNDS - 1, kol.display_name)
     }
+
+
+def test_imports_and_edits_of_the_same_kol_at_once_do_not_deadlock(kol_with_channels, specialist, group):
+    # given files that update the KOL's four channels, listed in the reverse of their id order
+    kol = kol_with_channels
+    channels = list(kol.channels.order_by("-pk"))
+
+    def import_writer(followers: int):
+        rows = [
+            channel_row(kol_name="Ngọc Trinh", platform=c.platform, handle=c.handle, followers=str(followers))
+            for c in channels
+        ]
+
+        def work():
+            for _round in range(3):
+                result = kols_import(
+                    by=specialist, group=group, file_name="kols.csv", data=csv_bytes(rows), dry_run=False
+                )
+                assert result.ok, result.errors
+
+        return work
+
+    def edit_writer(channel: Channel):
+        def work():
+            for round_ in range(ROUNDS):
+                services.kol_update(by=specialist, kol=kol, data={"notes": f"round {round_}"})
+                services.channel_update(by=specialist, channel=channel, data={"avg_views": 1000 + round_})
+
+        return work
+
+    # when two imports run while six writers edit the KOL and its channels
+    errors = run_at_once(
+        [import_writer(20_000), import_writer(30_000), *[edit_writer(c) for c in channels * 2][:6]]
+    )
+
+    # then nothing failed, and every channel holds one of the imported counts
+    assert errors == []
+    assert set(Channel.objects.filter(kol=kol).values_list("followers", flat=True)) <= {20_000, 30_000}
 
 
 def test_a_stale_version_is_refused_by_the_service_and_saves_nothing(kol, specialist):
