@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kolops.core.concurrency import version_field
 from kolops.core.forms import BootstrapFormMixin
+from kolops.core.input_guard import MAX_BIGINT
 from kolops.core.money import Currency
 from kolops.core.regions import region_choices
 from kolops.core.tiers import Tier, tiers_in_scheme
@@ -56,10 +57,19 @@ class ChannelSearchForm(BootstrapFormMixin, forms.Form):
     kol_type = forms.MultipleChoiceField(label=_("Type"), choices=KolType.choices, required=False)
     status = forms.MultipleChoiceField(label=_("Status"), choices=KolStatus.choices, required=False)
     tag = forms.CharField(label=_("Tags"), required=False, help_text=_("Comma-separated; any of them."))
-    min_followers = forms.IntegerField(label=_("Followers from"), required=False, min_value=0)
-    max_followers = forms.IntegerField(label=_("Followers to"), required=False, min_value=0)
-    min_er = forms.DecimalField(label=_("ER from (%)"), required=False, min_value=0, decimal_places=2)
-    max_er = forms.DecimalField(label=_("ER to (%)"), required=False, min_value=0, decimal_places=2)
+    # Every number is bounded by the column it is compared with: PostgreSQL refuses the rest.
+    min_followers = forms.IntegerField(
+        label=_("Followers from"), required=False, min_value=0, max_value=MAX_BIGINT
+    )
+    max_followers = forms.IntegerField(
+        label=_("Followers to"), required=False, min_value=0, max_value=MAX_BIGINT
+    )
+    min_er = forms.DecimalField(
+        label=_("ER from (%)"), required=False, min_value=0, max_value=1000, decimal_places=2
+    )
+    max_er = forms.DecimalField(
+        label=_("ER to (%)"), required=False, min_value=0, max_value=1000, decimal_places=2
+    )
     price_deliverable = forms.ChoiceField(
         label=_("Price for"),
         required=False,
@@ -68,16 +78,26 @@ class ChannelSearchForm(BootstrapFormMixin, forms.Form):
     price_currency = forms.ChoiceField(
         label=_("Currency"), choices=Currency.choices, initial="VND", required=False
     )
-    min_price = forms.DecimalField(label=_("Price from"), required=False, min_value=0)
-    max_price = forms.DecimalField(label=_("Price to"), required=False, min_value=0)
+    min_price = forms.DecimalField(
+        label=_("Price from"), required=False, min_value=0, max_digits=16, decimal_places=2
+    )
+    max_price = forms.DecimalField(
+        label=_("Price to"), required=False, min_value=0, max_digits=16, decimal_places=2
+    )
     age = forms.MultipleChoiceField(label=_("Audience age"), choices=AGE_BUCKETS, required=False)
     min_age_share = forms.DecimalField(
-        label=_("in those ages ≥ %"), required=False, min_value=0, max_value=100
+        label=_("in those ages ≥ %"), required=False, min_value=0, max_value=100, decimal_places=2
     )
-    min_female = forms.DecimalField(label=_("Female ≥ %"), required=False, min_value=0, max_value=100)
-    min_male = forms.DecimalField(label=_("Male ≥ %"), required=False, min_value=0, max_value=100)
+    min_female = forms.DecimalField(
+        label=_("Female ≥ %"), required=False, min_value=0, max_value=100, decimal_places=2
+    )
+    min_male = forms.DecimalField(
+        label=_("Male ≥ %"), required=False, min_value=0, max_value=100, decimal_places=2
+    )
     audience_region = _region_field(_("Audience in"))
-    min_region_share = forms.DecimalField(label=_("there ≥ %"), required=False, min_value=0, max_value=100)
+    min_region_share = forms.DecimalField(
+        label=_("there ≥ %"), required=False, min_value=0, max_value=100, decimal_places=2
+    )
     archived = forms.BooleanField(label=_("Include archived"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(k, SORT_LABELS[k]) for k in SORTS])
 

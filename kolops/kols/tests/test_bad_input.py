@@ -360,3 +360,28 @@ def test_an_empty_region_code_in_audience_shares_is_refused(api, channel):
 
     assert response.status_code == 422, response.content
     assert "region" in fields_named(response)
+
+
+# ---------------------------------------------------------------- the list page's filters
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"min_followers={BEYOND_64_BITS}",
+        f"max_followers={BEYOND_64_BITS}&sort=followers",
+        "min_er=1e999999",
+        "max_price=1e999999",
+        "min_price=1e-999999",
+        "min_female=1e-999999",
+        f"after={cursor(BEYOND_64_BITS, BEYOND_64_BITS)}",
+    ],
+)
+def test_a_number_beyond_range_in_the_list_page_filters_is_not_a_server_error(
+    client_for, specialist, kol, query
+):
+    # Given the channel list, when a filter holds a number no column can compare with
+    response = client_for(specialist).get(f"/kols/?{query}")
+
+    # then the page is shown (the filter refused on the form, or the first page), never a 500
+    assert response.status_code in {200, 400}
