@@ -107,9 +107,14 @@ def test_keyset_pages_walk_the_whole_order_once(specialist, many, sort):
     assert seen == everything and len(seen) == 9
 
 
+@pytest.mark.parametrize("matches_first", [0, 5_000], ids=["common words", "rare words"])
 @pytest.mark.parametrize("sort", sorted(SORTS))
-def test_keyset_pages_of_a_text_search_walk_the_same_order_once(specialist, many, sort):
-    # A text search with few matches is paged from them (on PostgreSQL): same order, same pages.
+def test_keyset_pages_of_a_text_search_walk_the_same_order_once(
+    specialist, many, sort, matches_first, monkeypatch
+):
+    # Rare words: the page starts from their matches; common ones: it walks the sort index and
+    # checks the words row by row. Either way: the same order, the same pages.
+    monkeypatch.setattr(selectors, "TEXT_MATCHES_FIRST", matches_first)
     everything = [c.pk for c in channel_page(user=specialist, query=ChannelQuery(sort=sort), size=100).rows]
     query = ChannelQuery(q="nhieu kenh", sort=sort)
     seen, cursor = [], None
