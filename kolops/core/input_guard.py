@@ -77,29 +77,32 @@ def _json_errors(request: HttpRequest) -> Iterator[dict]:
         return
     try:
         data = json.loads(request.body)
-    except ValueError:
-        return  # not JSON: the view says so
+    except (ValueError, RecursionError):
+        return  # not JSON (or nested too deep to read): the view says so
     yield from _walk(data, ["body"])
 
 
-def _walk(value, location: list) -> Iterator[dict]:
-    """Errors of a parsed JSON value, each located by its path from the body down."""
-    if isinstance(value, str):
-        if NUL in value:
-            yield _error(location, "nul_character", _nul_message())
-    elif isinstance(value, bool):
-        return
-    elif isinstance(value, int):
-        if not MIN_BIGINT <= value <= MAX_BIGINT:
-            yield _error(location, "int_too_large", _number_message())
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, [*location, index])
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if NUL in key:
-                yield _error([*location, key.replace(NUL, "\\x00")], "nul_character", _nul_message())
-            yield from _walk(item, [*location, key])
+def _walk(data, location: list) -> Iterator[dict]:
+    """Errors of a parsed JSON value, each located by its path from the body down.
+
+    Walked with a stack, not by recursion: the depth of a body is the caller's choice.
+    """
+    stack = [(data, location)]
+    while stack:
+        value, here = stack.pop()
+        if isinstance(value, str):
+            if NUL in value:
+                yield _error(here, "nul_character", _nul_message())
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if not MIN_BIGINT <= value <= MAX_BIGINT:
+                yield _error(here, "int_too_large", _number_message())
+        elif isinstance(value, list):
+            stack.extend((item, [*here, index]) for index, item in reversed(list(enumerate(value))))
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if NUL in key:
+                    yield _error([*here, key.replace(NUL, "\\x00")], "nul_character", _nul_message())
+                stack.append((item, [*here, key]))
 
 
 def input_errors(request: HttpRequest) -> list[dict]:

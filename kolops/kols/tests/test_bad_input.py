@@ -385,3 +385,25 @@ def test_a_number_beyond_range_in_the_list_page_filters_is_not_a_server_error(
 
     # then the page is shown (the filter refused on the form, or the first page), never a 500
     assert response.status_code in {200, 400}
+
+
+def test_a_body_nested_too_deep_to_read_is_a_422(api, kol):
+    body = '{"notes": ' + "[" * 100_000 + '"\\u0000"' + "]" * 100_000 + "}"
+
+    response = api.generic("PATCH", f"/api/kols/{kol.pk}", body, content_type=JSON, headers={"If-Match": "*"})
+
+    assert response.status_code == 422
+
+
+def test_every_nul_and_overflow_of_a_body_is_located(api, kol):
+    body = {"notes": "a\x00", "contacts": {"zalo\x00": "1"}, "tags": ["ok", "b\x00"], "x": [{"n": 2**64}]}
+
+    response = patch(api, f"/api/kols/{kol.pk}", body)
+
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [
+        ["body", "notes"],
+        ["body", "contacts", "zalo\\x00"],
+        ["body", "tags", 1],
+        ["body", "x", 0, "n"],
+    ]
