@@ -29,7 +29,7 @@ from .brief import (
     WantedDeliverable,
 )
 from .choices import Decision, Market, Objective, ProductCategory
-from .document import AudienceDocument, CampaignDocument, ConstraintsDocument, KpiDocument, Money, Name
+from .document import AudienceDocument, CampaignDocument, ConstraintsDocument, Id, KpiDocument, Money, Name
 
 
 class CampaignOut(CampaignDocument):
@@ -174,7 +174,7 @@ class CampaignPatch(Schema):
 
     name: Name | None = None
     objective: Objective | None = None
-    organization: int | None = Field(None, description="Organization id (of the campaign's group).")
+    organization: Id | None = Field(None, description="Organization id (of the campaign's group).")
     description: Annotated[str, StringConstraints(max_length=5000)] | None = None
     audience: AudienceDocument | None = None
     categories: list[Annotated[str, StringConstraints(max_length=40)]] | None = None

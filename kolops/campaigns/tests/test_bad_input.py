@@ -272,3 +272,13 @@ def test_an_id_beyond_64_bits_is_a_404(api, url):
 
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("organization", [True, BEYOND_64_BITS, "1"])
+def test_a_campaign_change_moving_to_an_organization_that_is_not_an_id_is_refused(
+    api, campaign, organization
+):
+    response = send(api, "patch", f"/api/campaigns/{campaign.pk}", {"organization": organization})
+
+    assert response.status_code == 422, response.content
+    assert names(response, "organization")
