@@ -1,6 +1,7 @@
 """Reads of the KOL database: the channel search every list, the API and the CLI use."""
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -235,7 +236,14 @@ def channel_search(*, user, query: ChannelQuery, group_id: int | None = None) ->
 TEXT_MATCHES_FIRST = 5_000
 
 
-def _text_matches(*, user, query: ChannelQuery, group_id: int | None) -> list[int] | None:
+def _text_only(query: ChannelQuery) -> ChannelQuery:
+    """The query's words (and whether archived channels count), without its other filters."""
+    return ChannelQuery(q=query.q, include_archived=query.include_archived)
+
+
+def _text_matches(
+    *, user, query: ChannelQuery, group_id: int | None, field: str | None = None
+) -> list[tuple] | None:
     """On PostgreSQL, the ids of the channels holding the query's words, when they are few.
 
     PostgreSQL guesses how many channels hold a word from its trigram statistics, and guesses
@@ -245,14 +253,15 @@ def _text_matches(*, user, query: ChannelQuery, group_id: int | None) -> list[in
     reads the trigram index and just the matching rows; when they are few, the page and the
     count start from those ids. None when they are many (a common word: the walk finds a page
     at once), on SQLite, or when no word is long enough for the trigram index.
+
+    Each match is (id,), or (id, value of `field`) when a field is named.
     """
     words = text_index.indexed_words(fold(query.q).split())
     if not words or connections[Channel.objects.db].vendor != "postgresql":
         return None
-    text_only = ChannelQuery(q=query.q, include_archived=query.include_archived)
-    matches = _search(user=user, query=text_only, group_id=group_id).order_by().values_list("pk", flat=True)
-    ids = list(matches[: TEXT_MATCHES_FIRST + 1])
-    return ids if len(ids) <= TEXT_MATCHES_FIRST else None
+    matches = _search(user=user, query=_text_only(query), group_id=group_id).order_by()
+    rows = list(matches.values_list("pk", *([field] if field else []))[: TEXT_MATCHES_FIRST + 1])
+    return rows if len(rows) <= TEXT_MATCHES_FIRST else None
 
 
 def _common_words_on_sqlite(query: ChannelQuery) -> bool:
@@ -303,13 +312,21 @@ def channel_page(
     """
     field, descending = SORTS.get(query.sort, SORTS[DEFAULT_SORT])
     text = bool(query.q.strip())
-    ids = _text_matches(user=user, query=query, group_id=group_id) if text else None
+    by_value = field != "kol_name"
+    matches = (
+        _text_matches(user=user, query=query, group_id=group_id, field=field if by_value else None)
+        if text
+        else None
+    )
     by_index = not (text and _common_words_on_sqlite(query))  # else check the words row by row
     found = _search(user=user, query=query, group_id=group_id, text_by_index=by_index)
-    if ids is not None:
-        found = found.filter(pk__in=ids)
-        if field != "kol_name":
-            pairs = found.order_by().values_list(field, "pk")
+    if matches is not None:
+        found = found.filter(pk__in=[match[0] for match in matches])
+        if by_value:
+            if replace(query, sort=DEFAULT_SORT) == _text_only(query):  # the words are the whole search
+                pairs = [(value, pk) for pk, value in matches]
+            else:
+                pairs = found.order_by().values_list(field, "pk")
             found = Channel.objects.filter(
                 pk__in=_after_in_order(pairs, descending=descending, cursor=cursor, size=size)
             )
@@ -323,8 +340,12 @@ def channel_count(*, user, query: ChannelQuery, cap: int) -> tuple[int, bool]:
     starts from its trigram index anyway.
     """
     counted = _search(user=user, query=query, counting=True)
-    ids = _text_matches(user=user, query=query, group_id=None) if query.q.strip() else None
-    return count_capped(counted if ids is None else counted.filter(pk__in=ids), cap)
+    matches = _text_matches(user=user, query=query, group_id=None) if query.q.strip() else None
+    if matches is None:
+        return count_capped(counted, cap)
+    if replace(query, sort=DEFAULT_SORT) == _text_only(query):  # the words are the whole search
+        return min(len(matches), cap), len(matches) > cap
+    return count_capped(counted.filter(pk__in=[match[0] for match in matches]), cap)
 
 
 def kol_detail(*, user, pk: int) -> Kol:
