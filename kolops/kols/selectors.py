@@ -92,7 +92,7 @@ def _region_condition(codes: list[str], *, ranged: bool) -> Q:
 
 # A subquery filter (price, audience region, tags) "has many rows" from this many on: on SQLite
 # a count starts from fewer; on PostgreSQL fewer are read first, more are checked channel by channel.
-LEAD_ROWS = {"sqlite": 50_000, "postgresql": 10_000}
+LEAD_ROWS = {"sqlite": 10_000, "postgresql": 10_000}
 
 
 def _fewer_than(related: QuerySet, column: str, limit: int) -> bool:
