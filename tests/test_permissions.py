@@ -368,9 +368,15 @@ RULES: dict[str, Rule] = {
         secret="Trinh",
         api_path="/api/campaigns/{campaign_id}/plan",
     ),
-    # Plans a document over the caller's own groups: an outsider's plan holds none of this group's KOLs.
+    # Plans a document in the group of the organization it names: a caller without a role there is
+    # refused as if the organization did not exist (422), so none of its KOLs are shown.
     "api:plan_document": Rule(
-        GROUP_READ, ("POST",), data=campaign_document, secret="Trinh", api_path="/api/plan"
+        GROUP_READ,
+        ("POST",),
+        data=campaign_document,
+        secret="Trinh",
+        api_path="/api/plan",
+        overrides=(("outsider", 422), ("stranger", 422)),
     ),
     "api:list_proposals": Rule(
         OBJECT_READ,
