@@ -369,7 +369,8 @@ def brief_attach(*, by, brief: Brief, file, name: str = "") -> BriefAttachment:
 
 def _next_version(campaign: Campaign) -> int:
     # The campaign row is locked first, so two people generating at once get distinct versions.
-    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    # NO KEY UPDATE, like every lock of ours: inserts that only point at the row are not blocked.
+    Campaign.objects.select_for_update(no_key=True).filter(pk=campaign.pk).first()
     return (campaign.proposals.aggregate(v=Max("version"))["v"] or 0) + 1
 
 
@@ -494,7 +495,7 @@ def proposal_copy(*, by, proposal: Proposal) -> Proposal:
     )
     # The copy replaces the version waiting for approval: its pending items are not decided.
     # Read from the database: the caller's object may predate the last decision.
-    current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    current = Proposal.objects.select_for_update(no_key=True).get(pk=proposal.pk)
     if current.status == ProposalStatus.SUBMITTED:
         current.status = ProposalStatus.SUPERSEDED
         current.save()  # save(), not update(): the history keeps the change
@@ -543,7 +544,7 @@ def _locked_draft(by, proposal: Proposal, channel_id: int) -> None:
     """Check again inside the transaction, on the locked row: the version may have been
     submitted while the channel was being scored."""
     proposal.status = (
-        Proposal.objects.select_for_update().values_list("status", flat=True).get(pk=proposal.pk)
+        Proposal.objects.select_for_update(no_key=True).values_list("status", flat=True).get(pk=proposal.pk)
     )
     _check_pick(by, proposal, channel_id)
 
@@ -616,7 +617,7 @@ def item_decide(*, by, item: ProposalItem, decision: str, comment: str = "") -> 
     """A manager approves or rejects one item of a submitted version; a rejection needs a
     comment. The submitter cannot decide their own proposal. When every item is decided the
     version is decided; until then a decision may be changed (the history keeps each one)."""
-    proposal = Proposal.objects.select_for_update().get(pk=item.proposal_id)
+    proposal = Proposal.objects.select_for_update(no_key=True).get(pk=item.proposal_id)
     if not _may_approve(by, proposal):
         raise PermissionDenied(_("Only a manager can approve or reject proposed KOLs."))
     _require_open(proposal.campaign)
