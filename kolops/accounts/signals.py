@@ -1,9 +1,16 @@
 """Reactions to allauth's account events."""
 
-from allauth.account.signals import password_changed, password_reset, password_set
+import time
+
+from allauth.account.internal.flows.login import get_authentication_records, record_authentication
+from allauth.account.signals import password_changed, password_reset, password_set, user_logged_in
+from django.conf import settings
 from django.dispatch import receiver
 
-from .services import credentials_changed
+from .services import credentials_changed, second_factor_enabled, second_factor_required
+
+# A password typed this many seconds ago, at sign-in, is as good as one typed to confirm access.
+JUST_TYPED_SECONDS = 60
 
 
 @receiver(password_changed, dispatch_uid="kolops_password_changed")
@@ -12,3 +19,18 @@ from .services import credentials_changed
 def on_password_changed(sender, request, user, **kwargs):
     """A new password revokes the user's API tokens (their other sessions end with the old one)."""
     credentials_changed(user=user)
+
+
+@receiver(user_logged_in, dispatch_uid="kolops_sign_in_confirms_second_factor_set_up")
+def on_signed_in(sender, request, user, **kwargs):
+    """An administrator who must set up the authenticator app is sent to it right after signing
+    in; the password they have just typed confirms access, so the set-up does not ask for it
+    again. Everybody else still confirms it before a sensitive change."""
+    if not settings.KOLOPS_MFA_REQUIRED_FOR_ADMINS:
+        return
+    if not second_factor_required(user) or second_factor_enabled(user):
+        return
+    records = get_authentication_records(request, user)
+    last = records[-1] if records else {}
+    if last.get("method") == "password" and time.time() - last.get("at", 0) < JUST_TYPED_SECONDS:
+        record_authentication(request, user, method="password", reauthenticated=True)

@@ -87,6 +87,24 @@ def test_after_setting_up_the_app_the_administrator_uses_the_app(client, adminis
     assert client.get(reverse("kols:list")).status_code == 200
 
 
+def test_an_administrator_sent_to_set_up_the_app_is_not_asked_for_the_password_again(client, administrator):
+    # Given a group administrator who has just signed in with the password
+    sign_in(client, administrator)
+    # When they are sent to set up the app
+    response = client.get(reverse("mfa_activate_totp"))
+    # Then the set-up page opens at once: the password was typed seconds ago
+    assert response.status_code == 200
+    assert "mfa.totp.secret" in client.session
+
+
+def test_an_administrator_signed_in_long_ago_confirms_the_password_first(client, administrator, monkeypatch):
+    sign_in(client, administrator)
+    later = time.time() + django_settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
 def test_setting_up_the_app_asks_for_the_password_again(client, specialist):
     sign_in(client, specialist)
     response = client.get(reverse("mfa_activate_totp"))
