@@ -350,9 +350,11 @@ KOLOPS_FX_TO_USD = {
 
 # Search: page size of lists and the row count above which counts are estimated.
 KOLOPS_PAGE_SIZE = 50
-# Lists count matches up to this cap and show "more than N" beyond it: a cap of 10,000 cost
-# 144-199 ms at p95 over a million channels, 1,000 costs 18-97 ms (make bench).
-KOLOPS_EXACT_COUNT_LIMIT = 1_000
+# Lists count matches up to this cap and show "more than N" beyond it (ten pages of 50). Over a
+# million channels a cap of 10,000 cost 144-199 ms at p95, 1,000 cost up to 85 ms for one count
+# alone (an audience, region and price search whose matches are sparse: 22,000 channels checked
+# to find 1,001), 500 costs at most about 40 ms (make bench).
+KOLOPS_EXACT_COUNT_LIMIT = 500
 
 LOGGING = {
     "version": 1,
