@@ -260,7 +260,7 @@ def patch_brief(
     "/campaigns/{int:campaign_id}/plan", response={200: PlanOut, **READ_ERRORS}, summary="Plan a campaign"
 )
 def plan_campaign(request, campaign_id: int):
-    """The optimizer's mix for a saved campaign, over the channels you may see; nothing is saved.
+    """The optimizer's mix for a saved campaign, over its own group's channels; nothing is saved.
 
     An infeasible plan answers 200 with `solver.status` "infeasible" and the failing constraint
     in `solver.message`.

@@ -499,23 +499,7 @@ class KolIn(_KolFields):
         return self.model_dump(include=set(KOL_FIELDS))
 
 
-_KOL_PATCH_FIELDS = (
-    "display_name",
-    "real_name",
-    "kol_type",
-    "home_region",
-    "languages",
-    "agency",
-    "manager_name",
-    "contacts",
-    "notes",
-    "status",
-    "blacklist_reason",
-    "risk_flags",
-    "categories",
-    "tags",
-    "archived",
-)
+_KOL_PATCH_FIELDS = (*KOL_FIELDS, "categories", "tags", "archived")
 
 
 class KolPatch(_KolFields):
