@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from .uploads import purge_schedule_after_migrate
+        from .tasks import purge_schedule_after_migrate
 
         # `kolops migrate` starts the daily removal of expired uploads (kolops.core.uploads).
         post_migrate.connect(purge_schedule_after_migrate, sender=self, dispatch_uid="kolops-purge-uploads")

@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from kolops.campaigns import services as campaign_services
 from kolops.campaigns.models import BriefAttachment
 from kolops.campaigns.tests.factories import make_campaign
-from kolops.core import uploads
+from kolops.core import tasks, uploads
 from kolops.core.tasks import purge_expired_uploads
 from kolops.kols.choices import ImportStatus
 from kolops.kols.import_retention import import_job_cancel
@@ -262,8 +262,8 @@ def test_the_task_queues_its_next_run_a_day_later(settings):
 
 def test_the_daily_purge_is_queued_once_however_often_it_is_started(settings):
     settings.TASKS = DATABASE_QUEUE
-    assert uploads.purge_schedule() is True
-    assert uploads.purge_schedule() is False
+    assert tasks.purge_schedule() is True
+    assert tasks.purge_schedule() is False
     purge_expired_uploads.call()  # a run while the next one already waits queues no other
     assert DBTaskResult.objects.filter(task_path=purge_expired_uploads.module_path).count() == 1
 

@@ -8,7 +8,7 @@ docs/operations.md. `--schedule` queues the daily task again (when none is waiti
 
 from django.core.management.base import BaseCommand
 
-from kolops.core import uploads
+from kolops.core import tasks, uploads
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, schedule: bool = False, **options):
         if schedule:
-            queued = uploads.purge_schedule()
+            queued = tasks.purge_schedule()
             self.stdout.write(
                 "Daily purge queued."
                 if queued
