@@ -5,6 +5,8 @@ import time
 from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.account.signals import password_changed, password_reset, password_set, user_logged_in
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .services import credentials_changed, second_factor_enabled, second_factor_required
@@ -19,6 +21,18 @@ JUST_TYPED_SECONDS = 60
 def on_password_changed(sender, request, user, **kwargs):
     """A new password revokes the user's API tokens (their other sessions end with the old one)."""
     credentials_changed(user=user)
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="kolops_password_saved")
+def on_password_saved(sender, instance, created, **kwargs):
+    """A password set by any other path (`kolops changepassword`, the admin, a shell) revokes
+    the user's API tokens too.
+
+    `set_password()` marks the user (`_password`) until the save that stores the new hash; a
+    hash upgraded at sign-in is saved unmarked, so it revokes nothing.
+    """
+    if not created and getattr(instance, "_password", None) is not None:
+        credentials_changed(user=instance)
 
 
 @receiver(user_logged_in, dispatch_uid="kolops_sign_in_confirms_second_factor_set_up")
