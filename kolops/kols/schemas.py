@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
 from pydantic import AfterValidator, StrictInt, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -364,7 +365,23 @@ def _refuse_null(value):
     return value
 
 
-class RegionShareIn(Schema):
+class ObjectIn(Schema):
+    """An input that must be a JSON object.
+
+    ninja's Schema reads the attributes of whatever it is given (to accept model rows), so a
+    list, a string or a number sent in place of an object was read as an object with no fields:
+    an empty change, answered 200. This refuses it (ninja hands it over wrapped for reading).
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data):
+        if not isinstance(data._obj if isinstance(data, DjangoGetter) else data, dict):
+            raise PydanticCustomError("dict_type", _("Send a JSON object here."))
+        return data
+
+
+class RegionShareIn(ObjectIn):
     """Share (%) of the audience in a region; the level follows from the region code."""
 
     region: str = Field(min_length=1, max_length=12, description="Region code, e.g. VN, VN-SG, CN-GD.")
@@ -380,7 +397,7 @@ class RegionShareIn(Schema):
         return REGIONS[self.region].level
 
 
-class RateIn(Schema):
+class RateIn(ObjectIn):
     """A price on a channel's rate card."""
 
     deliverable_type: DeliverableType
@@ -394,7 +411,7 @@ class RateIn(Schema):
         return self.model_dump()
 
 
-class _ChannelFields(Schema):
+class _ChannelFields(ObjectIn):
     url: str = Field("", max_length=500)
     avg_views: Count | None = None
     engagement_rate: Decimal | None = Field(None, ge=0, le=MAX_ER, description="Percent.")
@@ -455,7 +472,7 @@ class ChannelPatch(_ChannelFields):
         return self.model_dump(include=set(_CHANNEL_DATA_FIELDS), exclude_unset=True)
 
 
-class _KolFields(Schema):
+class _KolFields(ObjectIn):
     real_name: str = Field("", max_length=200)
     kol_type: KolType = KolType.KOL
     home_region: str = ""
