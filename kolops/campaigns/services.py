@@ -564,9 +564,14 @@ def proposal_add(*, by, proposal: Proposal, channel_id: int) -> ProposalItem:
 
 @transaction.atomic
 def proposal_remove(*, by, item: ProposalItem) -> None:
-    """Take an item out of a draft version."""
-    require(by, "campaigns.change", item.proposal.campaign.group)
-    _require_draft(item.proposal)
+    """Take an item out of a draft version, checked on the locked, stored version (it may have
+    been submitted since the caller read it)."""
+    proposal = item.proposal
+    require(by, "campaigns.change", proposal.campaign.group)
+    proposal.status = (
+        Proposal.objects.select_for_update(no_key=True).values_list("status", flat=True).get(pk=proposal.pk)
+    )
+    _require_draft(proposal)
     item.delete()
 
 
@@ -600,8 +605,13 @@ def swap_alternatives(*, by, item: ProposalItem, limit: int | None = None) -> li
 
 @transaction.atomic
 def proposal_submit(*, by, proposal: Proposal) -> Proposal:
-    """Send a draft version with at least one item to the managers for approval."""
+    """Send a draft version with at least one item to the managers for approval.
+
+    Checked on the locked, stored version, not the caller's copy: one read before another
+    person submitted it (and managers decided it) must not send it back for approval.
+    """
     require(by, "campaigns.change", proposal.campaign.group)
+    proposal = Proposal.objects.select_for_update(no_key=True).get(pk=proposal.pk)
     _require_draft(proposal)
     if not selectors.own_items(proposal.items.all()).exists():
         raise ValidationError(_("Add at least one KOL before submitting."))
