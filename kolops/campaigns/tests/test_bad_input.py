@@ -51,6 +51,13 @@ def locations(response) -> list[str]:
     return [".".join(str(part) for part in error["loc"]) for error in detail]
 
 
+def refused_for_a_nul(response) -> bool:
+    """A 422 whose errors say a NUL character is not allowed (not some other refusal)."""
+    return response.status_code == 422 and any(
+        error["type"] == "nul_character" for error in response.json()["detail"]
+    )
+
+
 def names(response, field: str) -> bool:
     return any(location == field or location.endswith(f".{field}") for location in locations(response))
 
@@ -129,14 +136,14 @@ def test_a_decision_of_null_is_refused(api, campaign):
 def test_a_nul_character_in_a_new_campaign_is_refused(api, brand, overrides):
     response = send(api, "post", "/api/campaigns", document(brand, **overrides))
 
-    assert response.status_code == 422, response.content
+    assert refused_for_a_nul(response), response.content
     assert Campaign.objects.count() == 0
 
 
 def test_a_nul_character_in_a_campaign_change_is_refused(api, campaign):
     response = send(api, "patch", f"/api/campaigns/{campaign.pk}", {"name": "Son\x00"})
 
-    assert response.status_code == 422, response.content
+    assert refused_for_a_nul(response), response.content
     campaign.refresh_from_db()
     assert "\x00" not in campaign.name
 
@@ -144,14 +151,14 @@ def test_a_nul_character_in_a_campaign_change_is_refused(api, campaign):
 def test_a_nul_character_in_a_plan_request_is_refused(api, brand, pool):
     response = send(api, "post", "/api/plan", document(brand, name="\x00"))
 
-    assert response.status_code == 422, response.content
+    assert refused_for_a_nul(response), response.content
 
 
 def test_a_nul_character_in_a_brief_is_refused(api, campaign):
     response = send(api, "put", f"/api/campaigns/{campaign.pk}/brief", {"dos": ["Cười\x00"]})
 
-    assert response.status_code == 422, response.content
-    assert names(response, "dos") or names(response, "0")
+    assert refused_for_a_nul(response), response.content
+    assert response.json()["detail"][0]["loc"] == ["body", "dos", 0]
 
 
 @pytest.mark.parametrize("url", ["/api/campaigns?status=%00", "/api/campaigns?status=draft%00"])
