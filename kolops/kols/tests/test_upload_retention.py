@@ -53,6 +53,13 @@ def close_campaign(campaign, by, days_ago: int) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def retention_of_thirty_days(settings):
+    """The ages below (29, 31, 60 days …) are read against a 30-day period, whatever the
+    environment running the tests sets."""
+    settings.KOLOPS_UPLOAD_RETENTION_DAYS = 30
+
+
 @pytest.fixture
 def disk_storage(settings, tmp_path):
     """Uploads written to a directory on disk, as in production (the tests keep them in memory)."""
@@ -137,11 +144,16 @@ def test_cancelling_a_clean_preview_removes_its_file(client_for, specialist, gro
 
 
 def test_only_the_uploader_can_cancel_a_preview(client_for, specialist, make_member, group):
+    # Given a clean preview uploaded by one specialist
     job = uploaded_job(specialist, group)
-    colleague = make_member("specialist")
-    client_for(colleague).post(f"/kols/import/{job.pk}/cancel/")
+    name = job.file.name
+    # When a colleague of the same group presses Cancel on it
+    response = client_for(make_member("specialist")).post(f"/kols/import/{job.pk}/cancel/", follow=True)
+    # Then they are told why not, and the file and the preview stay
+    assert "Only the person who uploaded this file can cancel it." in response.content.decode()
     job.refresh_from_db()
-    assert job.file.name != ""
+    assert (job.file.name, default_storage.exists(name)) == (name, True)
+    assert "cancelled" not in job.result
 
 
 def test_a_cancelled_preview_cannot_be_imported(specialist, group):
@@ -154,10 +166,7 @@ def test_a_cancelled_preview_cannot_be_imported(specialist, group):
 # ---- import files expire ---------------------------------------------------------------------
 
 
-def test_an_import_file_past_the_retention_period_is_removed_and_a_fresh_one_kept(
-    settings, specialist, group
-):
-    settings.KOLOPS_UPLOAD_RETENTION_DAYS = 30
+def test_an_import_file_past_the_retention_period_is_removed_and_a_fresh_one_kept(specialist, group):
     old = uploaded_job(specialist, group, dry_run=False)
     fresh = uploaded_job(specialist, group, dry_run=False)
     age(ImportJob, old.pk, days=31)
