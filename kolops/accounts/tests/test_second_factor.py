@@ -28,6 +28,13 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
+def wrong_code(secret: str) -> str:
+    """A code the app shows in none of the periods around now (so none the tolerance accepts)."""
+    now = int(time.time()) // 30
+    near = {format_hotp_value(hotp_value(secret, now + shift)) for shift in range(-3, 4)}
+    return next(code for code in (f"{n:06d}" for n in range(1_000_000)) if code not in near)
+
+
 def confirm_password(client, password: str = PASSWORD):
     """Answer allauth's "confirm access" page, as a user setting up the app is asked to."""
     return client.post(reverse("account_reauthenticate"), {"password": password})
@@ -129,8 +136,7 @@ def test_a_wrong_code_does_not_set_up_the_app(client, specialist):
     confirm_password(client)
     client.get(reverse("mfa_activate_totp"))
     secret = client.session["mfa.totp.secret"]
-    wrong = str((int(totp_code(secret)) + 1) % 1_000_000).zfill(6)
-    response = client.post(reverse("mfa_activate_totp"), {"code": wrong})
+    response = client.post(reverse("mfa_activate_totp"), {"code": wrong_code(secret)})
     assert response.status_code == 200
     assert not Authenticator.objects.filter(user=specialist).exists()
 
@@ -160,8 +166,7 @@ def test_the_password_and_a_code_of_the_app_sign_in(client, specialist):
 def test_a_wrong_code_does_not_sign_in(client, specialist):
     secret = enrolled(specialist)
     sign_in(client, specialist)
-    wrong = str((int(totp_code(secret)) + 1) % 1_000_000).zfill(6)
-    response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+    response = client.post(reverse("mfa_authenticate"), {"code": wrong_code(secret)})
     assert response.status_code == 200
     assert client.get(reverse("kols:list")).status_code == 302
 
@@ -201,13 +206,18 @@ def test_a_wrong_password_creates_no_token(client, specialist):
     assert not ApiToken.objects.filter(user=specialist).exists()
 
 
-def test_a_confirmation_lasts_a_few_minutes(client, specialist, settings):
+def test_a_confirmation_lasts_until_the_reauthentication_timeout(client, specialist, monkeypatch):
+    # Given a user who has just confirmed the password
     sign_in(client, specialist)
     confirm_password(client)
+    confirmed_at, timeout = time.time(), django_settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+    # When they create a token a few seconds before the timeout, it is created at once
+    monkeypatch.setattr(time, "time", lambda: confirmed_at + timeout - 5)
     assert client.post(reverse("accounts:tokens"), {"name": "first"}).status_code == 200
-    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0
-    time.sleep(1)
-    assert client.post(reverse("accounts:tokens"), {"name": "second"}).status_code == 302
+    # When they create another once the timeout has passed, they are asked for the password again
+    monkeypatch.setattr(time, "time", lambda: confirmed_at + timeout + 1)
+    response = client.post(reverse("accounts:tokens"), {"name": "second"})
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
     assert list(ApiToken.objects.filter(user=specialist).values_list("name", flat=True)) == ["first"]
 
 
