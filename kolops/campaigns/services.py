@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from kolops.accounts.models import Organization
 from kolops.core.concurrency import check_version, version_of
 from kolops.core.permissions import has_permission
+from kolops.core.uploads import storage_name
 from kolops.kols.models import Category, Channel
 from kolops.kols.services import require
 
@@ -357,11 +358,11 @@ def brief_patch(
 
 @transaction.atomic
 def brief_attach(*, by, brief: Brief, file, name: str = "") -> BriefAttachment:
-    """Attach a file to a brief."""
+    """Attach a file to a brief; it is downloaded under `name` (the file's own by default)."""
     require(by, "campaigns.change", brief.campaign.group)
-    return BriefAttachment.objects.create(
-        brief=brief, file=file, name=(name or file.name)[:255], uploaded_by=by
-    )
+    name = (name or file.name)[:255]
+    file.name = storage_name(file.name)
+    return BriefAttachment.objects.create(brief=brief, file=file, name=name, uploaded_by=by)
 
 
 # ---------------------------------------------------------------- proposals

@@ -28,6 +28,21 @@ PURGERS = {
 }
 
 
+# The longest extension a stored file's name keeps (see `storage_name`).
+MAX_STORED_EXTENSION = 10
+
+
+def storage_name(name: str) -> str:
+    """The name to store an upload under: `name` with its extension cut to MAX_STORED_EXTENSION
+    characters. The record keeps the name as uploaded, for the download and the report.
+
+    Django's storage shortens a long stem to fit the file column, but refuses a name whose
+    extension alone does not fit (SuspiciousFileOperation: a 400 page that lost the form).
+    """
+    stem, dot, extension = name.rpartition(".")
+    return f"{stem}{dot}{extension[:MAX_STORED_EXTENSION]}" if dot else name
+
+
 def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     """Uploads older than this are removed: `now` − KOLOPS_UPLOAD_RETENTION_DAYS."""
     return (now or timezone.now()) - datetime.timedelta(days=settings.KOLOPS_UPLOAD_RETENTION_DAYS)

@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 from kolops.accounts.models import Organization
 from kolops.core.permissions import SYSTEM_READER, group_ids_for
 from kolops.core.regions import REGIONS
+from kolops.core.uploads import storage_name
 
 from . import bulk
 from .choices import ImportStatus
@@ -376,7 +377,7 @@ def import_job_create(*, by, group: Organization, upload, file_name: str, dry_ru
         dry_run=dry_run,
         total_rows=readers.count_rows(file_name, content, limits=limits),
     )
-    job.file.save(file_name or "import", ContentFile(content), save=False)
+    job.file.save(storage_name(file_name or "import"), ContentFile(content), save=False)
     job.save()
     return job
 
