@@ -1,6 +1,7 @@
 """The Django admin lets superusers in and nobody else: group administration is not its job."""
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
@@ -39,6 +40,19 @@ def test_a_staff_user_gets_no_membership_page(client, staff):
     client.force_login(staff)
     assert refused(client.get(reverse("admin:accounts_membership_add")))
     assert refused(client.get(reverse("admin:accounts_membership_changelist")))
+
+
+def test_a_staff_user_gets_no_page_of_any_model_in_the_admin(client, staff):
+    # Given a staff user with every model permission, when they open each model's list and add page
+    client.force_login(staff)
+    pages = [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}")
+        for model in admin.site._registry
+        for page in ("changelist", "add")
+    ]
+    # then every one is refused
+    assert pages
+    assert [page for page in pages if not refused(client.get(page))] == []
 
 
 def test_a_staff_user_cannot_make_itself_administrator_of_another_group(client, staff, other_group):

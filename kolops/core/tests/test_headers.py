@@ -136,8 +136,7 @@ def head_when_up(port: int, server: subprocess.Popen, wait: float = 20.0) -> htt
 
 @pytest.fixture
 def gunicorn_with_shipped_settings(tmp_path):
-    if not GUNICORN:
-        pytest.skip("gunicorn is not installed")
+    assert GUNICORN, "gunicorn, a dependency of the project, is not installed"
     (tmp_path / "hello.py").write_text(HELLO_APP)
     port = free_port()
     server = subprocess.Popen(
