@@ -183,9 +183,28 @@ def test_a_brief_change_is_a_new_version_of_its_campaign(api, campaign):
     assert stale.status_code == 412
 
 
+def test_a_brief_put_over_a_stale_etag_is_412_and_saves_nothing(api, campaign, specialist):
+    # given the brief as read before someone else changed its notes
+    url = f"/api/campaigns/{campaign.pk}/brief"
+    read = api.get(url)
+    services.brief_patch(by=specialist, campaign=campaign, changes={"notes": "Theirs"})
+
+    # when the old brief is put back with new key messages and the old ETag
+    response = api.put(
+        url, read.json() | {"key_messages": ["Mine"]}, content_type=JSON, HTTP_IF_MATCH=read["ETag"]
+    )
+
+    # then it is refused, and the other change stands
+    assert response.status_code == 412
+    campaign.brief.refresh_from_db()
+    assert (campaign.brief.document["notes"], campaign.brief.document["key_messages"]) == ("Theirs", [])
+
+
 def test_updates_without_if_match_are_428(api, campaign):
     url = f"/api/campaigns/{campaign.pk}"
     assert api.patch(url, {"name": "X"}, content_type=JSON).status_code == 428
+    document = as_document(api.get(url).json())
+    assert api.put(url, document | {"name": "X"}, content_type=JSON).status_code == 428
     assert api.put(f"{url}/brief", {}, content_type=JSON).status_code == 428
     assert api.patch(f"{url}/brief", {}, content_type=JSON).status_code == 428
     assert Campaign.objects.get(pk=campaign.pk).name == "Lotus Beauty – Son tint mùa hè"
