@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,10 @@ _SUSPECT_JSON = re.compile(rb"\\u0000|\d{19}")
 
 def _nul_message() -> str:
     return _("Text may not contain the NUL character (\\x00).")
+
+
+def _too_large_message() -> str:
+    return _("This request is too large: it has too many fields or too much data.")
 
 
 def _number_message() -> str:
@@ -120,7 +124,14 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        errors = input_errors(request)
+        try:
+            errors = input_errors(request)
+        except SuspiciousOperation:
+            # More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS, or a body past
+            # DATA_UPLOAD_MAX_MEMORY_SIZE: Django's 400 page, but every answer under /api/ is JSON.
+            if request.path_info.startswith(API_PREFIX):
+                return JsonResponse({"detail": _too_large_message()}, status=400)
+            raise
         if not errors:
             return self.get_response(request)
         if request.path_info.startswith(API_PREFIX):

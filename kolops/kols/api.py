@@ -144,7 +144,7 @@ def update_channel(
 @router.get("/kols", response={200: KolPageOut, **READ_ERRORS}, summary="List KOLs")
 def list_kols(
     request,
-    q: str = "",
+    q: str = Query("", max_length=200, description="Words in names, handles, notes or tags."),
     include_archived: bool = False,
     after: str | None = None,
     limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Rows per page (≤ 200)."),
