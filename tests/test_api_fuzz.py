@@ -3,8 +3,8 @@ matches the schema.
 
 schemathesis generates requests for each operation of /api/openapi.json (valid and invalid
 bodies, query parameters, ids), a bounded and deterministic number of them, and sends them to
-the app in-process as a specialist of a group with KOLs, channels, a campaign and a proposal.
-Each request is sent twice: with the ids schemathesis made up (mostly 404s) and with the ids of
+the app in-process as a manager of a group with KOLs, channels, a campaign, a draft proposal
+and a proposal a specialist submitted (so that approvals run too). Each request is sent twice: with the ids schemathesis made up (mostly 404s) and with the ids of
 the seeded objects, so reads, plans and writes really run. Examples of one operation share a
 database transaction, rolled back after the operation.
 """
@@ -63,21 +63,25 @@ def connection_kept_open():
 
 
 @pytest.fixture
-def seeded(group, specialist, kol):
-    """A specialist's token and the ids of objects of their group, by path parameter name."""
+def seeded(group, specialist, manager, kol):
+    """A manager's token and the ids of objects of their group, by path parameter name: a draft
+    proposal to change and submit, and an item of a submitted one to approve or reject."""
     channels = make_pool(group, specialist, n=6, prefix="fuzz")
     brand = Organization.objects.get(name="Lotus Beauty")
     campaign = make_campaign(specialist, brand)
-    proposal = campaign_services.proposal_generate(by=specialist, campaign=campaign)
-    _record, key = api_token_create(user=specialist, name="fuzz")
+    submitted = campaign_services.proposal_submit(
+        by=specialist, proposal=campaign_services.proposal_generate(by=specialist, campaign=campaign)
+    )
+    draft = campaign_services.proposal_generate(by=specialist, campaign=campaign)
+    _record, key = api_token_create(user=manager, name="fuzz")
     return {
         "token": key,
         "ids": {
             "kol_id": kol.pk,
             "channel_id": channels[0].pk,
             "campaign_id": campaign.pk,
-            "proposal_id": proposal.pk,
-            "item_id": proposal.items.first().pk,
+            "proposal_id": draft.pk,
+            "item_id": submitted.items.first().pk,
         },
         "body_ids": {"organization": brand.pk, "group": group.pk},
     }
