@@ -18,6 +18,8 @@ SORTS: dict[str, tuple[str, bool]] = {
     "-updated_at": ("updated_at", True),
 }
 DEFAULT_SORT = "-followers"
+# The longest search text (`q`) the pages and the API take.
+MAX_SEARCH_TEXT = 200
 
 
 @dataclass

@@ -16,7 +16,7 @@ from kolops.core.permissions import group_ids_for, has_permission
 from kolops.core.views import OrgRequiredMixin, get_scoped_or_404
 from kolops.kols import selectors as kol_selectors
 from kolops.kols.choices import Platform, RiskFlag
-from kolops.kols.query import ChannelQuery
+from kolops.kols.query import MAX_SEARCH_TEXT, ChannelQuery
 
 from .. import exports, planning_service, selectors, services
 from ..choices import Decision, ProposalStatus
@@ -107,7 +107,9 @@ class ProposalPickView(OrgRequiredMixin, View):
 
     def get(self, request, pk):
         proposal = _changeable_proposal(request, pk)
-        text = request.GET.get("q", "").strip()
+        # As long as the list page's search may be (MAX_SEARCH_TEXT): every word is one more
+        # text match to check, and this answers each key typed.
+        text = request.GET.get("q", "")[:MAX_SEARCH_TEXT].strip()
         rows = []
         if text:
             # The campaign's own group only: its KOL pool is the one the plan draws from.
