@@ -1,5 +1,6 @@
 """The KOL pages: list with filters, a KOL's page, and the create / edit forms."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -240,11 +241,12 @@ def test_the_count_counts_the_channels_matching_the_filters(client_for, speciali
     _many_channels(specialist, group, 2, platform="youtube")
     answer = client_for(specialist).get(reverse("kols:count"), {"platform": "tiktok"}, HTTP_HX_REQUEST="true")
     assert answer.status_code == 200
-    assert 'id="result-count"' in answer.text and "3 channels" in answer.text
+    assert 'id="result-count"' in answer.text and re.search(r"(?<!\d)3 channels", answer.text)
     assert "<html" not in answer.text
 
 
 def test_the_count_leaves_out_other_groups_channels(client_for, specialist, group, other_group, make_member):
     _many_channels(specialist, group, 3, platform="tiktok")
     elsewhere = make_member(Role.SPECIALIST, other_group)
-    assert "0 channels" in client_for(elsewhere).get(reverse("kols:count"), {"platform": "tiktok"}).text
+    answer = client_for(elsewhere).get(reverse("kols:count"), {"platform": "tiktok"})
+    assert re.search(r"(?<!\d)0 channels", answer.text)
