@@ -79,6 +79,27 @@ def test_after_ten_failures_from_one_address_nobody_signs_in_from_it(client, spe
     assert signed_in(sign_in(client, specialist.username, ip="192.0.2.11"))
 
 
+def test_a_forged_forwarded_for_header_does_not_reset_the_address_allowance(client, specialist):
+    # Given ten wrong sign-ins from one address, each claiming another in X-Forwarded-For
+    for attempt in range(10):
+        client.post(
+            reverse("account_login"),
+            {"login": f"nobody{attempt}", "password": "wrong-password"},
+            REMOTE_ADDR="192.0.2.20",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
+        )
+    # When the right password comes from that address, claiming yet another
+    response = client.post(
+        reverse("account_login"),
+        {"login": specialist.username, "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.20",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+    # Then it is refused: without a trusted proxy the header is not the client's address
+    assert not signed_in(response)
+    assert "Too many failed login attempts" in response.content.decode()
+
+
 def test_nobody_signs_up(client):
     response = client.post(
         reverse("account_signup"),
