@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kolops.core.concurrency import version_field
-from kolops.core.forms import BootstrapFormMixin
+from kolops.core.forms import BootstrapFormMixin, BoundedModelMultipleChoiceField
 from kolops.core.regions import region_choices
 from kolops.core.tiers import Tier, tiers_in_scheme
 from kolops.kols.choices import AGE_BUCKETS, DeliverableType, Platform
@@ -59,7 +59,7 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
     platforms = _multi(_("Platforms"), Platform.choices)
     markets = _multi(_("Markets"), Market.choices)
     tiers = _multi(_("Tiers"), _tier_choices)
-    categories = forms.ModelMultipleChoiceField(
+    categories = BoundedModelMultipleChoiceField(
         label=_("Content categories"),
         queryset=Category.objects.all(),
         required=False,

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kolops.core.input_guard import MAX_BIGINT, MIN_BIGINT
+
 
 class BootstrapFormMixin:
     """Give every widget Bootstrap's classes, and mark invalid fields for screen and style."""
@@ -30,6 +32,26 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
                 widget.attrs["aria-describedby"] = f"id_{name}_errors"
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several rows by id, where an id beyond 64 bits is an invalid choice like any
+    unknown id: Django looks the ids up with `__in`, which SQLite cannot bind past 64 bits
+    (OverflowError, a 500)."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        if key == "pk":
+            for pk in value:
+                try:
+                    number = int(str(pk).strip())
+                except ValueError:
+                    continue  # not a number: Django refuses it as it is
+                if not MIN_BIGINT <= number <= MAX_BIGINT:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                    )
+        return super()._check_values(value)
 
 
 def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

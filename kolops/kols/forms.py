@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kolops.core.concurrency import version_field
-from kolops.core.forms import BootstrapFormMixin
+from kolops.core.forms import BootstrapFormMixin, BoundedModelMultipleChoiceField
 from kolops.core.input_guard import MAX_BIGINT
 from kolops.core.money import Currency
 from kolops.core.regions import region_choices
@@ -156,7 +156,7 @@ class ChannelSearchForm(BootstrapFormMixin, forms.Form):
 class KolForm(BootstrapFormMixin, forms.ModelForm):
     """Create or edit a KOL's own attributes (channels are edited separately)."""
 
-    categories = forms.ModelMultipleChoiceField(
+    categories = BoundedModelMultipleChoiceField(
         label=_("Content categories"),
         queryset=Category.objects.all(),
         required=False,
