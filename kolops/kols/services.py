@@ -426,9 +426,14 @@ def contact_log_add(
 
 @transaction.atomic
 def saved_search_create(*, by, group: Organization, name: str, query: str) -> SavedSearch:
-    """Keep the current list filters under `name` for `by`."""
+    """Keep the current list filters under `name` for `by`; a list without filters is not a
+    search to keep."""
     require(by, "kols.view", group)
-    search = SavedSearch(user=by, group=group, name=name.strip(), query=query.lstrip("?"))
+    search = SavedSearch(user=by, group=group, name=name.strip(), query=query.lstrip("?").strip())
+    if not search.query:
+        raise ValidationError(
+            {"query": _("Choose some filters first: a saved search keeps the list's filters.")}
+        )
     search.full_clean(exclude=["user", "group"])
     search.save()
     return search

@@ -390,13 +390,17 @@ class SavedSearchCreateView(OrgRequiredMixin, View):
         groups = sorted(group_ids_for(request.user, "kols.view"))
         if form.is_valid():
             group = Organization.objects.get(pk=groups[0])
-            services.saved_search_create(
-                by=request.user,
-                group=group,
-                name=form.cleaned_data["name"],
-                query=form.cleaned_data["query"],
-            )
-            messages.success(request, _("Search saved."))
+            try:
+                services.saved_search_create(
+                    by=request.user,
+                    group=group,
+                    name=form.cleaned_data["name"],
+                    query=form.cleaned_data["query"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Search saved."))
         else:
             messages.error(request, _("Give the search a name."))
         return redirect(reverse("kols:list") + "?" + form.data.get("query", "").lstrip("?"))
