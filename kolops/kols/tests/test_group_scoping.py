@@ -75,4 +75,5 @@ def test_a_search_kept_to_a_group_the_user_has_no_role_in_finds_nothing(speciali
     services.channel_create(
         by=outsider, kol=kol, data={"platform": "tiktok", "handle": "maianh", "followers": 9000}
     )
+    assert channel_search(user=outsider, query=ChannelQuery(), group_id=other_group.pk).exists()
     assert not channel_search(user=specialist, query=ChannelQuery(), group_id=other_group.pk).exists()
