@@ -67,6 +67,14 @@ def outsider(other_group):
 
 
 @pytest.fixture
+def dual(make_member, other_group):
+    """A specialist of `group` who is also a viewer of `other_group`: roles in two groups."""
+    user = make_member(Role.SPECIALIST)
+    membership_grant(user=user, organization=other_group, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
 def kol(group, specialist):
     """A Vietnamese beauty KOL in `group` with one TikTok channel."""
     beauty = Category.objects.get(slug="beauty")

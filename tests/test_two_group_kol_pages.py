@@ -15,22 +15,13 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from kolops.accounts.choices import Role
-from kolops.accounts.services import api_token_create, membership_grant
+from kolops.accounts.services import api_token_create
 from kolops.kols import services
 from kolops.kols.imports import import_job_create, import_job_start
 from kolops.kols.models import Channel, ContactLog, ImportJob, Kol, RateCard, SavedSearch
 from kolops.kols.tests.import_files import channel_row, csv_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def dual(make_member, other_group):
-    """A specialist of `group` who is a viewer of `other_group`."""
-    user = make_member(Role.SPECIALIST)
-    membership_grant(user=user, organization=other_group, role=Role.VIEWER)
-    return user
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kolops.accounts.choices import Role
-from kolops.accounts.services import api_token_create, membership_grant
+from kolops.accounts.services import api_token_create
 from kolops.campaigns import selectors, services
 from kolops.campaigns.models import Campaign, Proposal, ProposalItem
 from kolops.kols.models import Channel
@@ -41,14 +41,6 @@ def ours(group, specialist) -> list[Channel]:
 def theirs(other_group, outsider) -> list[Channel]:
     """Ten KOLs of the other group with the same figures as ours."""
     return make_pool(other_group, outsider, n=10, prefix=THEIR_PREFIX)
-
-
-@pytest.fixture
-def dual(make_member, other_group):
-    """A specialist of the campaign's group who is also a viewer of the other group."""
-    user = make_member(Role.SPECIALIST)
-    membership_grant(user=user, organization=other_group, role=Role.VIEWER)
-    return user
 
 
 @pytest.fixture
