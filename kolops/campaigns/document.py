@@ -13,13 +13,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StrictInt,
     StringConstraints,
     field_validator,
     model_validator,
 )
 
 from kolops.core.money import Currency
+from kolops.core.numbers import Count, Id
 from kolops.core.tiers import Tier
 from kolops.kols.choices import AGE_FIELDS, Platform
 
@@ -28,9 +28,6 @@ from .choices import Gender, Market, Objective
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
-# Whole numbers are JSON integers within 64 bits: `true`, 1.5 or "1" are not.
-Count = Annotated[StrictInt, Field(ge=0, le=2**63 - 1)]
-Id = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
 
 
 class _Strict(BaseModel):

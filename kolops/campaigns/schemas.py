@@ -12,6 +12,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
 
 from kolops.core.money import Currency
+from kolops.core.numbers import Id
 from kolops.core.tiers import Tier
 from kolops.kols.choices import Platform
 
@@ -29,7 +30,7 @@ from .brief import (
     WantedDeliverable,
 )
 from .choices import Decision, Market, Objective, ProductCategory
-from .document import AudienceDocument, CampaignDocument, ConstraintsDocument, Id, KpiDocument, Money, Name
+from .document import AudienceDocument, CampaignDocument, ConstraintsDocument, KpiDocument, Money, Name
 
 
 class CampaignOut(CampaignDocument):

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from kolops.core.input_guard import MAX_BIGINT, MIN_BIGINT
+from kolops.core.numbers import MAX_BIGINT, MIN_BIGINT
 
 
 class BootstrapFormMixin:

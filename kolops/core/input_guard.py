@@ -20,8 +20,8 @@ from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-MIN_BIGINT = -(2**63)
-MAX_BIGINT = 2**63 - 1
+from .numbers import MAX_BIGINT, MIN_BIGINT
+
 API_PREFIX = "/api/"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 

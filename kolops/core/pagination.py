@@ -16,7 +16,7 @@ from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
-from .input_guard import MAX_BIGINT, MIN_BIGINT
+from .numbers import MAX_BIGINT, MIN_BIGINT
 
 MAX_DECIMAL_PLACES = 30  # a decimal sort value finer than this cannot come from a page
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kolops.core.concurrency import version_field
 from kolops.core.forms import BootstrapFormMixin, BoundedModelMultipleChoiceField
-from kolops.core.input_guard import MAX_BIGINT
 from kolops.core.money import Currency
+from kolops.core.numbers import MAX_BIGINT
 from kolops.core.regions import region_choices
 from kolops.core.tiers import Tier, tiers_in_scheme
 

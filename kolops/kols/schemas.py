@@ -14,15 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
-from pydantic import AfterValidator, StrictInt, field_validator, model_validator
+from pydantic import AfterValidator, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from kolops.core.input_guard import MAX_BIGINT
 from kolops.core.money import Currency, quantize
+from kolops.core.numbers import MAX_BIGINT, Count, Id
 from kolops.core.regions import REGIONS, is_known_region
 from kolops.core.tiers import Tier
 
 from .choices import AGE_BUCKETS, AGE_FIELDS, DeliverableType, ErBasis, KolStatus, KolType, Platform, RiskFlag
+from .importers.validate import MAX_MONEY  # RateCard.price: 16 digits, 2 decimals
 from .query import DEFAULT_SORT, SORTS, ChannelQuery
 from .services import CHANNEL_FIELDS, KOL_FIELDS
 
@@ -30,7 +31,6 @@ AgeBucket = StrEnum("AgeBucket", {bucket: bucket for bucket, _label in AGE_BUCKE
 
 # Bounds of the filters, so no value reaches a query that the columns cannot compare.
 MAX_ER = Decimal(1000)  # engagement rate (%), as Channel.engagement_rate
-MAX_PRICE = Decimal("99999999999999.99")  # as RateCard.price (16 digits, 2 decimals)
 
 
 def _percent():
@@ -80,8 +80,8 @@ class ChannelFilters(Schema):
         None, description="The deliverable a price filter applies to (any when empty)."
     )
     price_currency: Currency = Field(Currency.VND, description="Currency of min_price / max_price.")
-    min_price: Decimal | None = Field(None, ge=0, le=MAX_PRICE, decimal_places=6)
-    max_price: Decimal | None = Field(None, ge=0, le=MAX_PRICE, decimal_places=6)
+    min_price: Decimal | None = Field(None, ge=0, le=MAX_MONEY, decimal_places=6)
+    max_price: Decimal | None = Field(None, ge=0, le=MAX_MONEY, decimal_places=6)
     age: list[AgeBucket] = Field([], description="Audience age buckets whose shares add up (repeatable).")
     min_age_share: Decimal | None = Field(
         None, ge=0, le=100, decimal_places=6, description="Share (%) of those ages at least."
@@ -335,8 +335,6 @@ class ErrorOut(Schema):
 # A change (PATCH) may leave a field out to keep its value; null is refused, by name, for
 # fields whose column cannot be empty, and clears the ones that may be unknown.
 
-Count = Annotated[StrictInt, Field(ge=0, le=MAX_BIGINT)]
-
 
 def _storable_time(value: datetime) -> datetime:
     """A time both databases can store: it must stay within years 1–9999 in UTC."""
@@ -401,7 +399,7 @@ class RateIn(ObjectIn):
     """A price on a channel's rate card."""
 
     deliverable_type: DeliverableType
-    price: Decimal = Field(ge=0, le=MAX_PRICE)
+    price: Decimal = Field(ge=0, le=MAX_MONEY)
     currency: Currency
     valid_from: date | None = None
     valid_until: date | None = None
@@ -505,9 +503,7 @@ class _KolFields(ObjectIn):
 class KolIn(_KolFields):
     """A new KOL, optionally with its channels. `group` defaults to your only editable group."""
 
-    group: Annotated[StrictInt, Field(ge=1, le=MAX_BIGINT)] | None = Field(
-        None, description="Organization id; the KOL joins that group's pool."
-    )
+    group: Id | None = Field(None, description="Organization id; the KOL joins that group's pool.")
     display_name: str = Field(min_length=1, max_length=200)
     channels: list[ChannelIn] = []
 

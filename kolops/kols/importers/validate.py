@@ -29,6 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kolops.core.money import quantize
+from kolops.core.numbers import MAX_BIGINT
 from kolops.core.text import fold, normalize_handle
 
 from ..choices import Platform
@@ -37,7 +38,7 @@ from .readers import Table
 
 # Characters a spreadsheet reads as the start of a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-MAX_BIG_INT = 2**63 - 1
+
 MAX_MONEY = Decimal("99999999999999.99")  # RateCard.price: 16 digits, 2 decimals
 HEADER_SEARCH_ROWS = 10  # a title or banner above the header row is skipped
 _CENT = Decimal("0.01")
@@ -360,7 +361,7 @@ def parse_int(raw) -> int | None:
         raise CellInvalid(_("Expected a whole number."))
     if number < 0:
         raise CellInvalid(_("Must not be negative."))
-    if number > MAX_BIG_INT:
+    if number > MAX_BIGINT:
         raise CellInvalid(_("This number is too large."))
     return int(number)
 
