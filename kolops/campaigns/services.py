@@ -370,8 +370,7 @@ def brief_attach(*, by, brief: Brief, file, name: str = "") -> BriefAttachment:
 
 def _next_version(campaign: Campaign) -> int:
     # The campaign row is locked first, so two people generating at once get distinct versions.
-    # NO KEY UPDATE, like every lock of ours: inserts that only point at the row are not blocked.
-    Campaign.objects.select_for_update(no_key=True).filter(pk=campaign.pk).first()
+    _lock_campaign(campaign.pk)
     return (campaign.proposals.aggregate(v=Max("version"))["v"] or 0) + 1
 
 
@@ -541,12 +540,18 @@ def _check_pick(by, proposal: Proposal, channel_id: int) -> None:
         raise ValidationError(_("This channel is already in the proposal."))
 
 
-def _locked_draft(by, proposal: Proposal, channel_id: int) -> None:
-    """Check again inside the transaction, on the locked row: the version may have been
-    submitted while the channel was being scored."""
+def _lock_proposal_status(proposal: Proposal) -> None:
+    """Lock a proposal's row (campaign → proposal → item) and read its stored status onto
+    `proposal`: the caller's copy may predate a submission."""
     proposal.status = (
         Proposal.objects.select_for_update(no_key=True).values_list("status", flat=True).get(pk=proposal.pk)
     )
+
+
+def _locked_draft(by, proposal: Proposal, channel_id: int) -> None:
+    """Check again inside the transaction, on the locked row: the version may have been
+    submitted while the channel was being scored."""
+    _lock_proposal_status(proposal)
     _check_pick(by, proposal, channel_id)
 
 
@@ -569,9 +574,7 @@ def proposal_remove(*, by, item: ProposalItem) -> None:
     been submitted since the caller read it)."""
     proposal = item.proposal
     require(by, "campaigns.change", proposal.campaign.group)
-    proposal.status = (
-        Proposal.objects.select_for_update(no_key=True).values_list("status", flat=True).get(pk=proposal.pk)
-    )
+    _lock_proposal_status(proposal)
     _require_draft(proposal)
     item.delete()
 

@@ -32,7 +32,7 @@ from .importers import columns as cols
 from .importers.validate import RowError, RowRecord, Validation
 from .models import AudienceRegionShare, Category, Channel, FollowerSnapshot, Kol, RateCard, Tag
 from .selectors import current_rates
-from .services import KOL_FIELDS, _apply_channel_fields, category_mask, kol_search_text
+from .services import KOL_FIELDS, _apply_channel_fields, category_mask, kol_search_text, kols_lock
 
 BATCH_SIZE = 1000
 # Channel fields a row can change (history is written when one of them does).
@@ -205,14 +205,7 @@ class ImportRun:
         channels: the lock order of every KOL write (KOL → channel, docs/architecture.md), so an
         import and a person editing one of its KOLs queue instead of deadlocking. New KOLs
         need no lock; the group lock taken by the caller serialises imports."""
-        kol_ids = sorted(plan.kol_id for plan in plans.values() if plan.kol_id is not None)
-        for chunk in chunks(kol_ids):
-            list(
-                Kol.objects.select_for_update(no_key=True)
-                .filter(pk__in=chunk)
-                .order_by("pk")
-                .values_list("pk")
-            )
+        kols_lock(plan.kol_id for plan in plans.values() if plan.kol_id is not None)
 
     def _existing_channels(self) -> dict[tuple[str, str], tuple[int, int]]:
         """(platform, handle key) → (channel id, KOL id) of the group's channels in the file."""

@@ -94,6 +94,16 @@ def _lock_kol(kol_id: int) -> Kol:
     return Kol.objects.select_for_update(no_key=True, of=("self",)).select_related("group").get(pk=kol_id)
 
 
+def kols_lock(kol_ids: Iterable[int], *, chunk_size: int = 1000) -> None:
+    """Lock many KOLs' rows before a bulk write changes them or their channels (an import, a
+    re-tiering): in ascending id order, the order across KOLs, a chunk at a time so the ids fit
+    in one statement. FOR NO KEY UPDATE, as `_lock_kol`."""
+    ids = sorted(set(kol_ids))
+    for start in range(0, len(ids), chunk_size):
+        chunk = Kol.objects.select_for_update(no_key=True).filter(pk__in=ids[start : start + chunk_size])
+        list(chunk.order_by("pk").values_list("pk"))
+
+
 def _lock_channel(channel_id: int) -> tuple[Kol, Channel]:
     """Lock a channel's KOL, then the channel (KOL → channel), and return both.
 
@@ -464,12 +474,7 @@ def channels_retier(*, batch_size: int = 5000) -> int:
             if not batch:
                 return changed
             last_id = batch[-1][0]
-            kol_ids = sorted({kol_id for _pk, kol_id in batch})
-            for chunk_start in range(0, len(kol_ids), 1000):
-                locked = Kol.objects.select_for_update(no_key=True).filter(
-                    pk__in=kol_ids[chunk_start : chunk_start + 1000]
-                )
-                list(locked.order_by("pk").values_list("pk"))
+            kols_lock(kol_id for _pk, kol_id in batch)
             # Read after the KOLs are locked: no edit can change these followers meanwhile.
             rows = Channel.objects.filter(pk__in=[pk for pk, _kol in batch]).values_list(
                 "pk", "platform", "followers", "tier"
