@@ -95,7 +95,7 @@ def _region_condition(codes: list[str], *, ranged: bool) -> Q:
 
 # A subquery filter (price, audience region, tags) "has many rows" from this many on: on SQLite
 # a count starts from fewer; on PostgreSQL fewer are read first, more are checked channel by channel.
-LEAD_ROWS = {"sqlite": 10_000, "postgresql": 10_000}
+LEAD_ROWS = 10_000
 
 
 def _fewer_than(related: QuerySet, column: str, limit: int) -> bool:
@@ -142,14 +142,13 @@ def _related(
     """
     vendor = connections[qs.db].vendor
     matching = related.filter(**{related_column: OuterRef(column)})
-    limit = LEAD_ROWS.get(vendor, 0)
     if vendor == "sqlite":
-        if counting and _fewer_than(related, related_column, limit):
+        if counting and _fewer_than(related, related_column, LEAD_ROWS):
             return qs.filter(**{f"{column}__in": related.values(related_column)})
     elif vendor == "postgresql" and column == "pk":
-        if _fewer_than(related, related_column, limit):
-            ids = set(related.order_by().values_list(related_column, flat=True)[: limit + 1])
-            if len(ids) <= limit:
+        if _fewer_than(related, related_column, LEAD_ROWS):
+            ids = set(related.order_by().values_list(related_column, flat=True)[: LEAD_ROWS + 1])
+            if len(ids) <= LEAD_ROWS:
                 return _among(qs, ids)
         alias = f"has_{related.model._meta.model_name}"
         probe = Subquery(matching.values(related_column)[:1])
@@ -252,6 +251,11 @@ def _text_only(query: ChannelQuery) -> ChannelQuery:
     return ChannelQuery(q=query.q, include_archived=query.include_archived)
 
 
+def _words_are_whole_search(query: ChannelQuery) -> bool:
+    """Whether `query` filters by its words alone (its sort aside): their matches are the result."""
+    return replace(query, sort=DEFAULT_SORT) == _text_only(query)
+
+
 def _text_matches(
     *, user, query: ChannelQuery, group_id: int | None, field: str | None = None
 ) -> list[tuple] | None:
@@ -334,7 +338,7 @@ def channel_page(
     if matches is not None:
         found = _among(found, [match[0] for match in matches])
         if by_value:
-            if replace(query, sort=DEFAULT_SORT) == _text_only(query):  # the words are the whole search
+            if _words_are_whole_search(query):
                 pairs = [(value, pk) for pk, value in matches]
             else:
                 pairs = found.order_by().values_list(field, "pk")
@@ -354,7 +358,7 @@ def channel_count(*, user, query: ChannelQuery, cap: int) -> tuple[int, bool]:
     matches = _text_matches(user=user, query=query, group_id=None) if query.q.strip() else None
     if matches is None:
         return count_capped(counted, cap)
-    if replace(query, sort=DEFAULT_SORT) == _text_only(query):  # the words are the whole search
+    if _words_are_whole_search(query):
         return min(len(matches), cap), len(matches) > cap
     return count_capped(_among(counted, [match[0] for match in matches]), cap)
 
