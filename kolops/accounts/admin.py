@@ -9,8 +9,6 @@ from functools import wraps
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
@@ -19,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganizationKind
 from .models import ApiToken, Membership, Organization, Profile
-from .services import credentials_changed, organization_place
+from .services import organization_place
 
 
 class OrganizationAdminForm(forms.ModelForm):
@@ -65,21 +63,6 @@ admin.site.register(Profile)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "key_hash"]
-
-
-class KolopsUserAdmin(UserAdmin):
-    """Django's user admin; a password set here revokes the user's API tokens, as on the
-    account pages (the user's sessions end with the old password by themselves)."""
-
-    def user_change_password(self, request, id, form_url=""):
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            credentials_changed(user=self.get_object(request, id))
-        return response
-
-
-admin.site.unregister(get_user_model())
-admin.site.register(get_user_model(), KolopsUserAdmin)
 
 
 def superusers_only(request) -> bool:

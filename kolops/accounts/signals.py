@@ -1,9 +1,9 @@
-"""Reactions to allauth's account events."""
+"""Reactions to account events: a saved password, a sign-in."""
 
 import time
 
 from allauth.account.internal.flows.login import get_authentication_records, record_authentication
-from allauth.account.signals import password_changed, password_reset, password_set, user_logged_in
+from allauth.account.signals import user_logged_in
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
@@ -15,18 +15,11 @@ from .services import credentials_changed, second_factor_enabled, second_factor_
 JUST_TYPED_SECONDS = 60
 
 
-@receiver(password_changed, dispatch_uid="kolops_password_changed")
-@receiver(password_set, dispatch_uid="kolops_password_set")
-@receiver(password_reset, dispatch_uid="kolops_password_reset")
-def on_password_changed(sender, request, user, **kwargs):
-    """A new password revokes the user's API tokens (their other sessions end with the old one)."""
-    credentials_changed(user=user)
-
-
 @receiver(post_save, sender=get_user_model(), dispatch_uid="kolops_password_saved")
 def on_password_saved(sender, instance, created, **kwargs):
-    """A password set by any other path (`kolops changepassword`, the admin, a shell) revokes
-    the user's API tokens too.
+    """A new password, by whatever path it is saved (the account pages' change, set and reset,
+    `kolops changepassword`, the admin, a shell), revokes the user's API tokens; their other
+    sessions end with the old password by themselves.
 
     `set_password()` marks the user (`_password`) until the save that stores the new hash; a
     hash upgraded at sign-in is saved unmarked, so it revokes nothing.
